@@ -1,0 +1,114 @@
+/**
+ * The OpenFaaS wire contracts every Funtainer component shares, as zod schemas with inferred types.
+ * Field names and shapes follow faas-provider's types so faas-cli, dashboards and templates work unchanged.
+ * Every HTTP body, job payload, stack.yml entry and Docker label set is parsed with these at the edge.
+ */
+import { z } from 'zod';
+import { DNS1123_LABEL, MAX_NAME_LENGTH } from './names.js';
+import { parseCpuNanos, parseMemoryBytes } from './quantities.js';
+
+export const NameSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
+  .regex(DNS1123_LABEL, { error: 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit' });
+
+const StringMap = z.record(z.string(), z.string({ error: 'values must be strings' }));
+/** OpenFaaS sends `null` for empty label/annotation maps; treat it as empty. */
+const NullableStringMap = StringMap.nullish().transform((v) => v ?? {});
+
+export const ResourcesSchema = z
+  .object({
+    memory: z.string().refine((v) => parseMemoryBytes(v) !== undefined, { error: 'memory must be a quantity like 128Mi, 1G or a byte count' }).optional(),
+    cpu: z.string().refine((v) => parseCpuNanos(v) !== undefined, { error: 'cpu must be a quantity like 100m or 0.5' }).optional(),
+  })
+  .loose();
+export type Resources = z.infer<typeof ResourcesSchema>;
+
+/** POST/PUT /system/functions body. */
+export const FunctionDeploymentSchema = z.object({
+  service: NameSchema,
+  image: z.string({ error: 'image is required' }).trim().min(1, { error: 'image is required' }),
+  namespace: NameSchema.optional(),
+  envProcess: z.string().optional(),
+  envVars: StringMap.nullish().transform((v) => v ?? {}),
+  constraints: z.array(z.string()).nullish().transform((v) => v ?? []),
+  secrets: z.array(NameSchema).nullish().transform((v) => v ?? []),
+  labels: NullableStringMap,
+  annotations: NullableStringMap,
+  limits: ResourcesSchema.nullish().transform((v) => v ?? undefined),
+  requests: ResourcesSchema.nullish().transform((v) => v ?? undefined),
+  readOnlyRootFilesystem: z.boolean().optional(),
+});
+export type FunctionDeployment = z.output<typeof FunctionDeploymentSchema>;
+export type FunctionDeploymentInput = z.input<typeof FunctionDeploymentSchema>;
+
+/** GET /system/functions item and GET /system/function/<name>. */
+export interface FunctionStatus {
+  name: string;
+  image: string;
+  namespace: string;
+  envProcess?: string;
+  envVars?: Record<string, string>;
+  constraints?: string[];
+  secrets?: string[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  limits?: Resources;
+  requests?: Resources;
+  readOnlyRootFilesystem?: boolean;
+  invocationCount?: number;
+  /** Desired replicas. */
+  replicas: number;
+  /** Replicas whose watchdog answered ready. */
+  availableReplicas: number;
+  createdAt?: string;
+}
+
+export const DeleteFunctionRequestSchema = z.object({
+  functionName: NameSchema,
+  namespace: NameSchema.optional(),
+});
+export type DeleteFunctionRequest = z.output<typeof DeleteFunctionRequestSchema>;
+
+export const ScaleServiceRequestSchema = z.object({
+  serviceName: NameSchema.optional(),
+  namespace: NameSchema.optional(),
+  replicas: z.number({ error: 'replicas must be a number' }).int({ error: 'replicas must be an integer' }).min(0, { error: 'replicas must be >= 0' }).max(1000, { error: 'replicas must be <= 1000' }),
+});
+export type ScaleServiceRequest = z.output<typeof ScaleServiceRequestSchema>;
+
+/** POST/PUT /system/secrets. `rawValue` is base64 (Go []byte), `value` plain text; rawValue wins when set. */
+export const SecretSchema = z.object({
+  name: NameSchema,
+  namespace: NameSchema.optional(),
+  value: z.string().optional(),
+  rawValue: z.base64({ error: 'rawValue must be base64' }).optional(),
+});
+export type Secret = z.output<typeof SecretSchema>;
+
+export const SecretRefSchema = z.object({ name: NameSchema, namespace: NameSchema.optional() });
+
+/** An async invocation as stored in the queue. Body is base64 so binary payloads survive JSON in Redis. */
+export const QueueRequestSchema = z.object({
+  callId: z.string().min(1),
+  function: NameSchema,
+  namespace: NameSchema,
+  method: z.string().min(1),
+  path: z.string(),
+  query: z.string(),
+  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  body: z.string(),
+  callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+  enqueuedAt: z.number(),
+});
+export type QueueRequest = z.output<typeof QueueRequestSchema>;
+
+/** Formats zod issues as `field: message` lines, naming the path so users can find the bad field. */
+export function describeIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const where = [prefix, path].filter(Boolean).join('.');
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+}

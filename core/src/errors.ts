@@ -1,0 +1,68 @@
+/**
+ * The error model shared by every Funtainer process: one base class with a stable code and an HTTP status.
+ * Codes are never reused or renamed: clients branch on them. Each package registers its own codes here so the
+ * registry is the single list a user can look a code up in.
+ */
+
+export const ERROR_CODES = {
+  // request validation
+  FUNTAINER_ERR_BAD_REQUEST: { status: 400, message: 'The request is invalid' },
+  FUNTAINER_ERR_BAD_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  FUNTAINER_ERR_INVALID_SPEC: { status: 400, message: 'The function definition is invalid' },
+  FUNTAINER_ERR_INVALID_NAME: { status: 400, message: 'The name is not a valid DNS-1123 label' },
+  FUNTAINER_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit' },
+  FUNTAINER_ERR_UNAUTHORIZED: { status: 401, message: 'Invalid credentials' },
+  // functions
+  FUNTAINER_ERR_FUNCTION_NOT_FOUND: { status: 404, message: 'No such function' },
+  FUNTAINER_ERR_FUNCTION_EXISTS: { status: 409, message: 'The function already exists' },
+  FUNTAINER_ERR_SECRET_NOT_FOUND: { status: 404, message: 'No such secret' },
+  FUNTAINER_ERR_SECRET_EXISTS: { status: 409, message: 'The secret already exists' },
+  FUNTAINER_ERR_IMAGE_PULL: { status: 400, message: 'The image could not be pulled' },
+  FUNTAINER_ERR_NOT_FOUND: { status: 404, message: 'Not found' },
+  FUNTAINER_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  // invocation
+  FUNTAINER_ERR_NO_REPLICA: { status: 503, message: 'No ready replica within the deadline' },
+  FUNTAINER_ERR_UPSTREAM_UNREACHABLE: { status: 502, message: 'The function replica could not be reached' },
+  FUNTAINER_ERR_UPSTREAM_TIMEOUT: { status: 504, message: 'The function did not answer within its timeout' },
+  FUNTAINER_ERR_TOO_MANY_REQUESTS: { status: 429, message: 'The function is at its concurrency limit' },
+  // async
+  FUNTAINER_ERR_QUEUE_UNAVAILABLE: { status: 503, message: 'The queue is unavailable; the request was not stored' },
+  FUNTAINER_ERR_JOB_NOT_FOUND: { status: 404, message: 'No such async call' },
+  FUNTAINER_ERR_JOB_STATE: { status: 409, message: 'The async call is not in a state that allows this' },
+  // platform
+  FUNTAINER_ERR_ENGINE: { status: 500, message: 'The container engine failed' },
+  FUNTAINER_ERR_INTERNAL: { status: 500, message: 'Internal error' },
+  FUNTAINER_ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class FuntainerError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  /** Extra machine-readable facts (e.g. which timeout was hit); returned to clients, so never secrets. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message ?? ERROR_CODES[code].message, { cause: options?.cause });
+    this.name = 'FuntainerError';
+    this.code = code;
+    this.statusCode = ERROR_CODES[code].status;
+    this.details = options?.details;
+  }
+
+  /** The JSON body every component returns for a platform error. 5xx messages from foreign errors never leak. */
+  toBody(callId?: string): { code: ErrorCode; message: string; statusCode: number; callId?: string } & Record<string, unknown> {
+    return { code: this.code, message: this.message, statusCode: this.statusCode, ...this.details, ...(callId ? { callId } : {}) };
+  }
+}
+
+export function isFuntainerError(err: unknown): err is FuntainerError {
+  return err instanceof FuntainerError;
+}
+
+/** Wraps anything thrown into a FuntainerError; unknown errors become INTERNAL with a generic message. */
+export function toFuntainerError(err: unknown): FuntainerError {
+  if (err instanceof FuntainerError) return err;
+  return new FuntainerError('FUNTAINER_ERR_INTERNAL', undefined, { cause: err });
+}
