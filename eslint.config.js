@@ -1,0 +1,19 @@
+// Lint rules for the whole workspace. Type-aware rules are left out on purpose: `tsc -b` already type-checks
+// everything, and a type-aware lint pass would double the CI time for little gain.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.cjs', 'build/**', '.funtainer/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Only config modules and composition roots may read the environment (parsed once, validated, frozen).
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read process.env only in config.ts or main.ts.' }],
+    },
+  },
+  {
+    files: ['**/main.ts', '**/config.ts', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.mjs', 'cli/src/**', 'templates/**', 'functions/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);
