@@ -1,0 +1,51 @@
+/**
+ * Spawning and bounding one function process per request, shared by the streaming and serializing modes.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
+import { buildCgiEnv } from '../cgi-env.js';
+import { forwardChildLog, type ChildLogOptions } from '../child-logs.js';
+import type { EnvMap } from '../config.js';
+
+export interface ForkOptions {
+  readonly argv: readonly string[];
+  readonly baseEnv: EnvMap;
+  readonly childLog: ChildLogOptions;
+}
+
+/**
+ * Starts fprocess directly (no shell, as of-watchdog) with Http_* variables. stderr goes to the log; stdin and stdout
+ * belong to the caller. A failed exec (ENOENT) is reported through the child's 'error' event.
+ */
+export function forkFunction(options: ForkOptions, req: IncomingMessage): ChildProcessWithoutNullStreams {
+  const [command, ...args] = options.argv as [string, ...string[]];
+  const child = spawn(command, args, { env: buildCgiEnv(options.baseEnv, req), stdio: 'pipe' });
+  forwardChildLog(child.stderr, 'stderr', options.childLog);
+  // The function may exit without reading its input; the resulting EPIPE is expected, not a watchdog fault.
+  child.stdin.on('error', ignoreError);
+  return child;
+}
+
+/** Arms SIGKILL after `timeoutMs` (0 = never); returns a disarm function and whether it fired. */
+export function killAfter(child: ChildProcessWithoutNullStreams, timeoutMs: number): { disarm(): void; fired(): boolean } {
+  let fired = false;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          fired = true;
+          child.kill('SIGKILL');
+        }, timeoutMs)
+      : undefined;
+  return {
+    disarm: () => clearTimeout(timer),
+    fired: () => fired,
+  };
+}
+
+/** Go's exec error text, which of-watchdog returns as the body of a failed serializing call. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal !== null) return `signal: ${signal === 'SIGKILL' ? 'killed' : signal.toLowerCase().replace(/^sig/, '')}`;
+  return `exit status ${code ?? -1}`;
+}
+
+function ignoreError(): void {}
