@@ -17,8 +17,9 @@ export function resolveStaticPath(root: string, url: string): string | undefined
     return undefined;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  // Refuse rather than clamp: a URL with '..' segments is a probe, not a link anyone published.
+  if (decoded.split('/').includes('..')) return undefined;
   const normalised = posix.normalize(`/${decoded}`);
-  if (normalised.split('/').includes('..')) return undefined;
   const absoluteRoot = resolve(root);
   const candidate = resolve(absoluteRoot, `.${normalised}`);
   if (candidate !== absoluteRoot && !candidate.startsWith(absoluteRoot + sep)) return undefined;
