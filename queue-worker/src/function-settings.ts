@@ -1,0 +1,100 @@
+/**
+ * Per-function retry and timeout settings, read from the function's labels via the gateway's
+ * `GET /system/function/<name>?namespace=<ns>` and cached briefly, so a label change applies within one TTL
+ * without a gateway round trip per job. Lookup failures fall back to the worker's defaults: an unreachable
+ * /system API must not stop async invocations.
+ */
+import { request } from 'undici';
+import { parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
+import { LABELS } from '@funtainer/core/labels';
+import type { RetryDefaults } from './config.js';
+import type { RetrySettings } from './retry-policy.js';
+
+export interface FunctionSettings {
+  readonly retry: RetrySettings;
+  readonly invokeTimeoutMs: number;
+}
+
+export interface FunctionSettingsSource {
+  get(fn: string, namespace: string): Promise<FunctionSettings>;
+}
+
+export interface FunctionSettingsOptions {
+  readonly gatewayUrl: string;
+  readonly credentials: { user: string; password: string } | undefined;
+  readonly defaults: RetryDefaults;
+  readonly invokeTimeoutMs: number;
+  readonly ttlMs: number;
+  /** Bound on the lookup itself; the invocation waits for it. */
+  readonly lookupTimeoutMs?: number;
+  readonly now?: () => number;
+  readonly onLookupError?: (fn: string, err: unknown) => void;
+}
+
+/** PURE: labels (possibly absent or malformed) → effective settings; a bad label value keeps the default. */
+export function settingsFromLabels(labels: Record<string, string> | undefined, defaults: RetryDefaults, invokeTimeoutMs: number): FunctionSettings {
+  const l = labels ?? {};
+  const attempts = parseOptional(l[LABELS.retryAttempts], parseNonNegativeInt);
+  const minWaitMs = parseOptional(l[LABELS.retryMinWait], parseDurationMs) ?? defaults.minWaitMs;
+  const maxWaitMs = parseOptional(l[LABELS.retryMaxWait], parseDurationMs) ?? defaults.maxWaitMs;
+  const timeoutMs = parseOptional(l[LABELS.timeout], parseDurationMs);
+  return {
+    retry: {
+      attempts: attempts !== undefined && attempts >= 1 ? attempts : defaults.attempts,
+      codes: parseCodes(l[LABELS.retryCodes]) ?? defaults.codes,
+      minWaitMs,
+      maxWaitMs: Math.max(minWaitMs, maxWaitMs),
+    },
+    invokeTimeoutMs: timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : invokeTimeoutMs,
+  };
+}
+
+function parseOptional<T>(raw: string | undefined, parse: (raw: string) => T | undefined): T | undefined {
+  return raw === undefined || raw.trim() === '' ? undefined : parse(raw);
+}
+
+/** `"429, 502,503"` → [429, 502, 503]; undefined when any entry is not a status code. */
+export function parseCodes(raw: string | undefined): number[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const codes = raw.split(/[,\s]+/).filter(Boolean).map(Number);
+  return codes.every((c) => Number.isInteger(c) && c >= 100 && c <= 599) ? codes : undefined;
+}
+
+export function createFunctionSettingsSource(options: FunctionSettingsOptions): FunctionSettingsSource {
+  const now = options.now ?? Date.now;
+  // Entries hold the promise, so concurrent jobs of one function share a single lookup.
+  const cache = new Map<string, { expiresAt: number; settings: Promise<FunctionSettings> }>();
+  const authorization = options.credentials
+    ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}`
+    : undefined;
+
+  async function lookup(fn: string, namespace: string): Promise<FunctionSettings> {
+    try {
+      const url = `${options.gatewayUrl}/system/function/${encodeURIComponent(fn)}?namespace=${encodeURIComponent(namespace)}`;
+      const timeout = options.lookupTimeoutMs ?? 2000;
+      const res = await request(url, { headers: authorization ? { authorization } : {}, headersTimeout: timeout, bodyTimeout: timeout });
+      if (res.statusCode !== 200) {
+        await res.body.dump();
+        if (res.statusCode !== 404) options.onLookupError?.(fn, new Error(`status ${res.statusCode}`));
+        return settingsFromLabels(undefined, options.defaults, options.invokeTimeoutMs);
+      }
+      const status = (await res.body.json()) as { labels?: unknown };
+      const labels = typeof status.labels === 'object' && status.labels !== null ? (status.labels as Record<string, string>) : undefined;
+      return settingsFromLabels(labels, options.defaults, options.invokeTimeoutMs);
+    } catch (err) {
+      options.onLookupError?.(fn, err);
+      return settingsFromLabels(undefined, options.defaults, options.invokeTimeoutMs);
+    }
+  }
+
+  return {
+    get(fn, namespace) {
+      const key = `${fn}.${namespace}`;
+      const hit = cache.get(key);
+      if (hit && hit.expiresAt > now()) return hit.settings;
+      const settings = lookup(fn, namespace);
+      cache.set(key, { expiresAt: now() + options.ttlMs, settings });
+      return settings;
+    },
+  };
+}

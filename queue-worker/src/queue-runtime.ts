@@ -1,0 +1,101 @@
+/**
+ * Builds the BullMQ side of the worker: Redis connections, the two workers (requests, callbacks) and the
+ * callback producer, and one idempotent `close()` that drains them in order. main.ts only wires config in.
+ */
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createCallbackProcessor, createCallbackScheduler } from './callback.js';
+import type { WorkerConfig } from './config.js';
+import { RetryableInvocationError } from './errors.js';
+import { createFunctionLimits } from './function-limits.js';
+import { createFunctionSettingsSource } from './function-settings.js';
+import { createGatewayInvoker } from './invoker.js';
+import { createRequestProcessor } from './processor.js';
+import { backoffDelayMs } from './retry-policy.js';
+import type { WorkerMetrics } from './worker-metrics.js';
+
+/** Finished jobs kept for status lookups and the dead-letter list (seconds / count, BullMQ KeepJobs). */
+export const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
+export const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 };
+
+export interface QueueRuntime {
+  close(): Promise<void>;
+}
+
+export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, log: Logger): QueueRuntime {
+  // Workers block on Redis; per BullMQ's production guide their connection retries forever instead of failing.
+  const workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const callbackQueue = new Queue(config.callbackQueueName, { connection: workerConnection });
+  const invoker = createGatewayInvoker(config.gatewayUrl, config.concurrency);
+  const processor = createRequestProcessor({
+    invoker,
+    settings: createFunctionSettingsSource({
+      gatewayUrl: config.gatewayUrl,
+      credentials: config.gatewayCredentials,
+      defaults: config.retry,
+      invokeTimeoutMs: config.invokeTimeoutMs,
+      ttlMs: config.settingsCacheTtlMs,
+      onLookupError: (fn, err) => log.warn({ fn, err }, 'function settings lookup failed; using defaults'),
+    }),
+    limits: createFunctionLimits(config.maxPerFunction),
+    scheduleCallback: createCallbackScheduler(callbackQueue, {
+      attempts: config.callbackAttempts,
+      minWaitMs: config.callbackMinWaitMs,
+      keepCompleted: KEEP_COMPLETED,
+      keepFailed: KEEP_FAILED,
+    }),
+    metrics,
+  });
+  const requests = new Worker(config.queueName, processor, {
+    connection: workerConnection,
+    concurrency: config.concurrency,
+    lockDuration: config.lockDurationMs,
+    // A job whose worker died is re-run (at-least-once); a second stall in a row fails it instead of looping.
+    maxStalledCount: 2,
+    settings: {
+      // The processor already computed the delay (Retry-After, per-function waits); anything else thrown
+      // (e.g. a Redis hiccup mid-job) falls back to the global backoff.
+      backoffStrategy: (attemptsMade, _type, err) =>
+        err instanceof RetryableInvocationError ? err.delayMs : backoffDelayMs(attemptsMade, config.retry, Math.random),
+    },
+  });
+  const callbacks = new Worker(config.callbackQueueName, createCallbackProcessor(config.callbackTimeoutMs, metrics), {
+    connection: workerConnection,
+    concurrency: config.concurrency,
+    lockDuration: config.lockDurationMs,
+    maxStalledCount: 2,
+  });
+  const onRedisError = (component: string) => (err: Error) => log.error({ component, err }, 'redis error');
+  requests.on('error', onRedisError('requests'));
+  callbacks.on('error', onRedisError('callbacks'));
+  callbackQueue.on('error', onRedisError('callback-queue'));
+  requests.on('failed', (job, err) => {
+    if (job && !(err instanceof RetryableInvocationError)) log.warn({ callId: job.id, fn: job.name, err: err.message }, 'async call failed');
+  });
+  callbacks.on('failed', (job, err) => log.warn({ callId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'callback attempt failed'));
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        const steps: Array<[string, () => Promise<unknown>]> = [
+          ['requests', () => requests.close()],
+          ['callbacks', () => callbacks.close()],
+          ['callback-queue', () => callbackQueue.close()],
+          ['invoker', () => invoker.close()],
+          ['redis', () => workerConnection.quit()],
+        ];
+        // Each step in its own try so one failure never skips the rest (as BullMQ's Worker.close does).
+        for (const [name, step] of steps) {
+          try {
+            await step();
+          } catch (err) {
+            log.warn({ component: name, err }, 'close step failed');
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+}
