@@ -1,0 +1,146 @@
+/**
+ * buildGateway(deps): the whole gateway minus listening and process concerns. Invocations (`/function/…`)
+ * are dispatched by a raw node:http handler before Fastify routing; everything else is Fastify: the
+ * basic-auth-protected `/system/*` API, `/healthz`, and extra plugins (async routes). main.ts listens;
+ * tests use `app.inject()` or listen on port 0.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { LoggerOptions } from 'pino';
+import type { Registry } from 'prom-client';
+import { FuntainerError } from '@funtainer/core/errors';
+import { HEADERS } from '@funtainer/core/headers';
+import { BasicAuth, type Credentials } from './auth/basic-auth.js';
+import type { GatewayConfig } from './config.js';
+import { FunctionTable } from './functions/function-table.js';
+import { ServiceCountPoller } from './functions/service-count-poller.js';
+import { createGatewaySupport, newCallId, type GatewayPluginOptions, type GatewaySupport } from './gateway-support.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { createMetricsServer } from './metrics/metrics-server.js';
+import { installErrorHandlers } from './plugins/error-handler.js';
+import { requireBasicAuth } from './plugins/system-auth.js';
+import type { FunctionProvider } from './provider/provider.js';
+import { createInvokeHandler } from './proxy/invoke-handler.js';
+import { InvocationTracker } from './proxy/invocation-tracker.js';
+import { FUNCTION_PREFIX } from './proxy/invocation-path.js';
+import { ReplicaPools } from './proxy/replica-pools.js';
+import { systemFunctionRoutes } from './routes/system-functions.js';
+import { healthRoutes, systemInfoRoutes } from './routes/system-info.js';
+import { systemLogRoutes } from './routes/system-logs.js';
+import { systemScaleRoutes } from './routes/system-scale.js';
+import { systemSecretRoutes } from './routes/system-secrets.js';
+
+export interface GatewayDeps {
+  readonly provider: FunctionProvider;
+  readonly config: GatewayConfig;
+  /** A fresh prom-client Registry (never the global one). */
+  readonly registry: Registry;
+  /** Required when config.basicAuth is true (main.ts resolves them, see credentials.ts). */
+  readonly credentials?: Credentials;
+  /** pino options for Fastify's logger; false (the default) for silence in tests. */
+  readonly logger?: LoggerOptions | false;
+  /** Extra Fastify plugins (e.g. the async routes), registered at the root with `{ gateway: GatewaySupport }`. */
+  readonly extraRoutes?: ReadonlyArray<FastifyPluginAsync<GatewayPluginOptions>>;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly metrics: GatewayMetrics;
+  readonly functions: FunctionTable;
+  readonly support: GatewaySupport;
+  readonly metricsServer: Server;
+  /** Requests in flight to one replica; the provider drains a replica to 0 before stopping it. */
+  inFlight(endpointId: string): number;
+  refreshServiceCounts(): Promise<void>;
+  /** Listens on config.port and config.metricsPort; returns the bound ports (useful with port 0). */
+  listen(): Promise<{ port: number; metricsPort: number }>;
+  /** Stops accepting, waits for in-flight invocations (≤ write_timeout), closes pools. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { provider, config, registry } = deps;
+  if (config.basicAuth && deps.credentials === undefined) {
+    throw new FuntainerError('FUNTAINER_ERR_CONFIG_INVALID', 'basic_auth is on but no credentials were given');
+  }
+  const auth = new BasicAuth(config.basicAuth ? deps.credentials : undefined);
+  const pools = new ReplicaPools({ maxConnectionsPerReplica: config.maxConnectionsPerReplica });
+  const tracker = new InvocationTracker();
+  let functions: FunctionTable | undefined;
+  const metrics = new GatewayMetrics(registry, { functionLoad: () => functions?.functionLoad() ?? [] });
+  functions = new FunctionTable(provider, pools, metrics, { ...config, maxQueuePerFunction: config.maxQueuePerFunction });
+  const invoke = createInvokeHandler({ table: functions, auth, tracker, readyTimeoutMs: config.readyTimeoutMs, maxBodyBytes: config.maxBodyBytes, newCallId });
+  const support = createGatewaySupport(functions, auth, config.functionNamespace);
+
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    disableRequestLogging: true,
+    requestIdHeader: HEADERS.callId,
+    requestIdLogLabel: 'callId',
+    genReqId: newCallId,
+    bodyLimit: config.maxSystemBodyBytes,
+    exposeHeadRoutes: false,
+    serverFactory: (fastifyHandler) =>
+      createServer({ requestTimeout: config.readTimeoutMs }, (req, res) => {
+        if ((req.url as string).startsWith(FUNCTION_PREFIX)) invoke(req, res);
+        else fastifyHandler(req, res);
+      }),
+  });
+  // Bodies stay raw Buffers whatever their content type; routes parse them with zod (request-parsing.ts).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  installErrorHandlers(app);
+
+  const routeDeps = { provider, functions, config };
+  await app.register(healthRoutes);
+  await app.register(async (system) => {
+    requireBasicAuth(system, auth);
+    await system.register(systemFunctionRoutes(routeDeps));
+    await system.register(systemScaleRoutes(routeDeps));
+    await system.register(systemSecretRoutes(routeDeps));
+    await system.register(systemLogRoutes(routeDeps));
+    await system.register(systemInfoRoutes(routeDeps));
+  });
+  for (const plugin of deps.extraRoutes ?? []) await app.register(plugin, { gateway: support });
+
+  const metricsServer = createMetricsServer(registry);
+  const poller = new ServiceCountPoller(provider, functions, metrics, app.log);
+  const table = functions;
+  let closing: Promise<void> | undefined;
+
+  async function shutdown(): Promise<void> {
+    await poller.stop();
+    const fastifyClosed = app.close();
+    await tracker.drain(config.writeTimeoutMs);
+    app.server.closeAllConnections();
+    await fastifyClosed;
+    await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+    metricsServer.closeAllConnections();
+    table.close();
+    await pools.close();
+  }
+
+  return {
+    app,
+    metrics,
+    functions: table,
+    support,
+    metricsServer,
+    inFlight: (endpointId) => pools.inFlight(endpointId),
+    refreshServiceCounts: () => poller.poll(),
+    async listen() {
+      await app.listen({ port: config.port, host: config.bindAddress });
+      await new Promise<void>((resolve, reject) => {
+        metricsServer.once('error', reject);
+        metricsServer.listen(config.metricsPort, config.bindAddress, () => resolve());
+      });
+      poller.start(config.serviceCountIntervalMs);
+      return { port: (app.server.address() as AddressInfo).port, metricsPort: (metricsServer.address() as AddressInfo).port };
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

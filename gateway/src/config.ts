@@ -1,0 +1,94 @@
+/**
+ * Gateway configuration from environment variables. OpenFaaS' lowercase names are kept where OpenFaaS has one
+ * (read_timeout, upstream_timeout, basic_auth, secret_mount_path, function_namespace …) so existing compose
+ * files carry over; the rest are ours. Parsed once in main.ts, every problem reported at once, then frozen.
+ * Every variable is documented in gateway/README.md.
+ */
+import { z } from 'zod';
+import { envBoolean, envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
+import { FuntainerError } from '@funtainer/core/errors';
+import { DEFAULT_NAMESPACE, isValidName } from '@funtainer/core/names';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const GatewayEnvSchema = z
+  .object({
+    port: envInt(8080, { min: 0, max: 65535 }),
+    metrics_port: envInt(8082, { min: 0, max: 65535 }),
+    bind_address: z.string().default('0.0.0.0'),
+    // Defaults follow the OpenFaaS Helm chart (65/65/60) so a function may use the whole upstream_timeout
+    // while staying strictly below write_timeout (the documented exec ≤ upstream < write rule).
+    read_timeout: envDurationMs('65s'),
+    write_timeout: envDurationMs('65s'),
+    upstream_timeout: envDurationMs('60s'),
+    ready_timeout: envDurationMs('10s'),
+    basic_auth: envBoolean(true),
+    basic_auth_user: optionalString,
+    basic_auth_password: optionalString,
+    secret_mount_path: z.string().default('/run/secrets/'),
+    state_dir: z.string().default('.funtainer'),
+    function_namespace: z.string().default(DEFAULT_NAMESPACE).refine(isValidName, { error: 'must be a DNS-1123 label' }),
+    max_idle_conns_per_host: envInt(1024, { min: 1 }),
+    max_body_bytes: envInt(64 * 1024 * 1024),
+    max_system_body_bytes: envInt(1024 * 1024, { min: 1024 }),
+    max_queue_per_function: envInt(100),
+    default_max_concurrency: envInt(0),
+    service_count_interval: envDurationMs('5s'),
+    docker_host: optionalString,
+    functions_network: z.string().default('funtainer-functions'),
+    secrets_dir: optionalString,
+    log_level: z.enum(LOG_LEVELS).default('info'),
+    funtainer_release: z.string().default('dev'),
+    funtainer_sha: z.string().default('unknown'),
+  })
+  .transform((env) => ({
+    port: env.port,
+    metricsPort: env.metrics_port,
+    bindAddress: env.bind_address,
+    readTimeoutMs: env.read_timeout,
+    writeTimeoutMs: env.write_timeout,
+    upstreamTimeoutMs: env.upstream_timeout,
+    readyTimeoutMs: env.ready_timeout,
+    basicAuth: env.basic_auth,
+    basicAuthUser: env.basic_auth_user,
+    basicAuthPassword: env.basic_auth_password,
+    secretMountPath: env.secret_mount_path,
+    stateDir: env.state_dir,
+    functionNamespace: env.function_namespace,
+    maxConnectionsPerReplica: env.max_idle_conns_per_host,
+    maxBodyBytes: env.max_body_bytes,
+    maxSystemBodyBytes: env.max_system_body_bytes,
+    maxQueuePerFunction: env.max_queue_per_function,
+    defaultMaxConcurrency: env.default_max_concurrency,
+    serviceCountIntervalMs: env.service_count_interval,
+    dockerHost: env.docker_host,
+    functionsNetwork: env.functions_network,
+    secretsDir: env.secrets_dir,
+    logLevel: env.log_level,
+    release: env.funtainer_release,
+    sha: env.funtainer_sha,
+  }));
+
+export type GatewayConfig = Readonly<z.output<typeof GatewayEnvSchema>>;
+
+/** Parses and cross-checks the environment; throws one CONFIG_INVALID error naming every problem. */
+export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const config = parseEnv(GatewayEnvSchema, env);
+  const problems: string[] = [];
+  if (config.upstreamTimeoutMs <= 0) problems.push('upstream_timeout: must be greater than 0');
+  if (config.writeTimeoutMs <= 0) problems.push('write_timeout: must be greater than 0');
+  if ((config.basicAuthUser === undefined) !== (config.basicAuthPassword === undefined)) {
+    problems.push('basic_auth_user and basic_auth_password: set both or neither');
+  }
+  if (problems.length > 0) {
+    throw new FuntainerError('FUNTAINER_ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}
+
+/** The configuration without credentials, for the one startup log line. */
+export function describeConfig(config: GatewayConfig): Record<string, unknown> {
+  const { basicAuthPassword: _password, basicAuthUser: _user, ...safe } = config;
+  return safe;
+}

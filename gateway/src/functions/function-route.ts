@@ -1,0 +1,96 @@
+/**
+ * Everything the invocation path keeps per function between requests: settings from its labels, its ready
+ * replicas (with their pools), the concurrency limiter, requests waiting for a replica, and its metric
+ * children. One instance per function, owned by the FunctionTable.
+ */
+import type { QualifiedName } from '@funtainer/core/names';
+import type { FunctionMetrics } from '../metrics/gateway-metrics.js';
+import type { Endpoint } from '../provider/provider.js';
+import { ConcurrencyLimiter, type Startable } from '../proxy/concurrency-limiter.js';
+import type { ReplicaPools, ReplicaSlot } from '../proxy/replica-pools.js';
+import { pickLeastInFlight } from '../proxy/replica-picker.js';
+import type { FunctionSettings } from './function-settings.js';
+
+/** A request parked until the function has a ready replica. */
+export interface ReplicaWaiter {
+  replicasAvailable(): void;
+}
+
+export class FunctionRoute {
+  settings: FunctionSettings;
+  /** False until the function's labels have been read once; requests wait for that (private functions!). */
+  settingsLoaded = false;
+  settingsLoading: Promise<void> | undefined;
+  readonly limiter: ConcurrencyLimiter<Startable>;
+  replicas: ReplicaSlot[] = [];
+  readonly waiters: ReplicaWaiter[] = [];
+  /** Completed invocations, reported as invocationCount by the system API. */
+  invocations = 0;
+  /** Set when the function was removed; parked requests then answer 404 instead of waiting. */
+  retired = false;
+  #rotation = 0;
+
+  constructor(
+    readonly fn: QualifiedName,
+    /** `name.namespace`, the metrics label. */
+    readonly label: string,
+    settings: FunctionSettings,
+    maxQueue: number,
+    readonly metrics: FunctionMetrics,
+    private readonly pools: ReplicaPools,
+  ) {
+    this.settings = settings;
+    this.limiter = new ConcurrencyLimiter(settings.maxConcurrency, maxQueue);
+  }
+
+  applySettings(settings: FunctionSettings, maxQueue: number): void {
+    this.settings = settings;
+    this.settingsLoaded = true;
+    this.limiter.resize(settings.maxConcurrency, maxQueue);
+  }
+
+  /** Least-in-flight ready replica, or undefined when none is ready. */
+  pickReplica(): ReplicaSlot | undefined {
+    return pickLeastInFlight(this.replicas, this.#rotation++);
+  }
+
+  /**
+   * Brings the replica list in line with the provider's ready endpoints. Cheap when nothing changed (the
+   * common case on the hot path): a length and id comparison, no allocation.
+   */
+  syncEndpoints(endpoints: readonly Endpoint[]): void {
+    if (sameEndpoints(this.replicas, endpoints)) return;
+    const previous = this.replicas;
+    this.replicas = this.pools.slotsFor(endpoints);
+    this.pools.retireMissing(previous, this.replicas);
+    if (this.replicas.length > 0 && this.waiters.length > 0) this.#wakeWaiters();
+  }
+
+  removeWaiter(waiter: ReplicaWaiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index !== -1) this.waiters.splice(index, 1);
+  }
+
+  /** The function was removed: close its pools. Waiters find out when they retry or time out. */
+  retire(): void {
+    this.retired = true;
+    this.pools.retireMissing(this.replicas, []);
+    this.replicas = [];
+    this.#wakeWaiters();
+  }
+
+  #wakeWaiters(): void {
+    const waiting = this.waiters.splice(0, this.waiters.length);
+    for (const waiter of waiting) waiter.replicasAvailable();
+  }
+}
+
+function sameEndpoints(slots: readonly ReplicaSlot[], endpoints: readonly Endpoint[]): boolean {
+  if (slots.length !== endpoints.length) return false;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i] as ReplicaSlot;
+    const endpoint = endpoints[i] as Endpoint;
+    if (slot.id !== endpoint.id || slot.url !== endpoint.url) return false;
+  }
+  return true;
+}

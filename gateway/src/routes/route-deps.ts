@@ -1,0 +1,10 @@
+/** What the system-API route plugins receive; built once in app.ts. */
+import type { GatewayConfig } from '../config.js';
+import type { FunctionTable } from '../functions/function-table.js';
+import type { FunctionProvider } from '../provider/provider.js';
+
+export interface RouteDeps {
+  readonly provider: FunctionProvider;
+  readonly functions: FunctionTable;
+  readonly config: GatewayConfig;
+}
