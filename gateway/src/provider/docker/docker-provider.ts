@@ -1,0 +1,243 @@
+/**
+ * FunctionProvider on a Docker engine. Definitions (desired state) live in Docker as labelled volumes
+ * (function-store.ts); replicas are labelled containers converged towards them by the reconciler, per function
+ * under a lock. Engine events (a replica died) and a periodic sweep (another gateway changed something, a missed
+ * event) request reconcile passes; `endpoints()` answers from memory.
+ */
+import { createHash } from 'node:crypto';
+import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import { FuntainerError } from '@funtainer/core/errors';
+import type { QualifiedName } from '@funtainer/core/names';
+import { EndpointListeners } from '../endpoint-listeners.js';
+import {
+  assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf, toFunctionStatus,
+} from '../function-spec.js';
+import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider.js';
+import { KeyedLock, Semaphore } from './concurrency.js';
+import { followContainerEvents } from './container-events.js';
+import { functionTimeoutMs } from './container-spec.js';
+import { resolveDockerProviderOptions, type DockerProviderOptions, type ResolvedDockerProviderOptions } from './docker-provider-options.js';
+import { FunctionStore } from './function-store.js';
+import { ensureFunctionsNetwork } from './functions-network.js';
+import { ImageResolver } from './image-resolver.js';
+import type { StoredDefinition } from './labels.js';
+import { functionLogs } from './log-stream.js';
+import { Reconciler } from './reconciler.js';
+import { ReplicaEngine } from './replica-engine.js';
+import { ReplicaSet } from './replica-set.js';
+import { SecretStore } from './secret-store.js';
+import { Sweeper } from './sweeper.js';
+
+export class DockerProvider implements FunctionProvider {
+  readonly name = 'funtainer-docker';
+  readonly #options: ResolvedDockerProviderOptions;
+  readonly #sets = new Map<string, ReplicaSet>();
+  readonly #lock = new KeyedLock();
+  readonly #listeners: EndpointListeners;
+  readonly #store: FunctionStore;
+  readonly #engine: ReplicaEngine;
+  readonly #images: ImageResolver;
+  readonly #secrets: SecretStore;
+  readonly #reconciler: Reconciler;
+  readonly #sweeper: Sweeper;
+  readonly #lifetime = new AbortController();
+  #events: Promise<void> | undefined;
+
+  static async create(options: DockerProviderOptions = {}): Promise<DockerProvider> {
+    return new DockerProvider(await resolveDockerProviderOptions(options));
+  }
+
+  private constructor(options: ResolvedDockerProviderOptions) {
+    this.#options = options;
+    const { docker, logger, extraLabels, engineTimeoutMs } = options;
+    const nameSuffix = scopeSuffix(extraLabels);
+    this.#listeners = new EndpointListeners((err) => logger.error({ err }, 'endpoints listener failed'));
+    this.#store = new FunctionStore(docker, extraLabels, nameSuffix, engineTimeoutMs, logger);
+    this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix }, new Semaphore(options.launchConcurrency));
+    this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger);
+    this.#secrets = new SecretStore(options.secretsDir, options.user);
+    this.#reconciler = new Reconciler(this.#engine, this.#images, options, (set) => this.#emit(set), logger, this.#lifetime.signal);
+    this.#sweeper = new Sweeper({
+      store: this.#store, engine: this.#engine, sets: this.#sets, intervalMs: options.sweepIntervalMs, logger, signal: this.#lifetime.signal,
+      converge: (key) => this.#requestConverge(key),
+    });
+  }
+
+  async deploy(spec: FunctionDeployment): Promise<void> {
+    const fn = qualifiedNameOf(spec);
+    await this.#validate(spec);
+    await this.#lock.run(functionKey(fn), async () => {
+      if (this.#sets.get(functionKey(fn))?.definition || (await this.#store.load(fn))) throw functionExists(fn);
+      await this.#images.ensure(spec.image);
+      const definition: StoredDefinition = { spec: { ...spec, namespace: fn.namespace }, replicas: initialReplicas(spec), generation: 1, revision: 1, createdAt: new Date() };
+      await this.#store.save(definition);
+      const set = new ReplicaSet(fn, definition);
+      this.#sets.set(functionKey(fn), set);
+      await this.#reconciler.converge(set);
+    });
+  }
+
+  async update(spec: FunctionDeployment): Promise<void> {
+    const fn = qualifiedNameOf(spec);
+    await this.#change(fn, async (current) => {
+      await this.#validate(spec);
+      await this.#images.ensure(spec.image);
+      return { ...current, spec: { ...spec, namespace: fn.namespace }, generation: current.generation + 1 };
+    });
+  }
+
+  async scale(fn: QualifiedName, replicas: number): Promise<void> {
+    assertReplicaCount(replicas);
+    await this.#change(fn, async (current) => ({ ...current, replicas }));
+  }
+
+  async remove(fn: QualifiedName): Promise<void> {
+    const key = functionKey(fn);
+    await this.#lock.run(key, async () => {
+      const definition = this.#sets.get(key)?.definition ?? (await this.#store.load(fn));
+      if (!definition) throw functionNotFound(fn);
+      const set = this.#sets.get(key) ?? new ReplicaSet(fn, definition);
+      set.definition = undefined;
+      this.#emit(set);
+      await this.#store.delete(fn);
+      try {
+        await this.#reconciler.converge(set);
+      } finally {
+        this.#sets.delete(key);
+      }
+    });
+  }
+
+  async list(namespace: string): Promise<FunctionStatus[]> {
+    const definitions = await this.#store.loadAll();
+    return [...definitions.values()].filter((d) => d.spec.namespace === namespace).map((d) => this.#status(d));
+  }
+
+  async get(fn: QualifiedName): Promise<FunctionStatus | undefined> {
+    const definition = await this.#store.load(fn);
+    return definition ? this.#status(definition) : undefined;
+  }
+
+  endpoints(fn: QualifiedName): readonly Endpoint[] | undefined {
+    const set = this.#sets.get(functionKey(fn));
+    return set?.definition ? set.endpoints : undefined;
+  }
+
+  onEndpointsChanged(listener: EndpointsListener): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  async *logs(query: LogQuery): AsyncIterable<LogEntry> {
+    if (!(await this.#store.load(query))) throw functionNotFound(query);
+    yield* functionLogs(this.#options.docker, this.#engine, query);
+  }
+
+  async namespaces(): Promise<string[]> {
+    return [...this.#options.namespaces];
+  }
+
+  async createSecret(secret: SecretValue): Promise<void> {
+    this.#assertNamespace(secret.namespace);
+    await this.#secrets.create(secret, secret.value);
+  }
+
+  async updateSecret(secret: SecretValue): Promise<void> {
+    this.#assertNamespace(secret.namespace);
+    await this.#secrets.update(secret, secret.value);
+  }
+
+  async deleteSecret(ref: { name: string; namespace: string }): Promise<void> {
+    this.#assertNamespace(ref.namespace);
+    await this.#secrets.delete(ref);
+  }
+
+  async listSecrets(namespace: string): Promise<string[]> {
+    this.#assertNamespace(namespace);
+    return this.#secrets.list(namespace);
+  }
+
+  async start(): Promise<void> {
+    const { docker, network, extraLabels, engineTimeoutMs, logger } = this.#options;
+    await ensureFunctionsNetwork(docker, network, extraLabels, engineTimeoutMs);
+    this.#events ??= followContainerEvents(docker, extraLabels, (event) => this.#onContainerGone(event.id, functionKey(event.identity)), logger, this.#lifetime.signal);
+    await this.#sweeper.start();
+  }
+
+  async close(): Promise<void> {
+    this.#lifetime.abort();
+    this.#sweeper.stop();
+    await this.#events;
+  }
+
+  /** Read-modify-write of a stored definition under the function's lock, then converge to it. */
+  async #change(fn: QualifiedName, next: (current: StoredDefinition) => Promise<StoredDefinition>): Promise<void> {
+    const key = functionKey(fn);
+    await this.#lock.run(key, async () => {
+      const stored = await this.#store.load(fn);
+      if (!stored) throw functionNotFound(fn);
+      const local = this.#sets.get(key)?.definition;
+      const current = local && local.revision > stored.revision ? local : stored;
+      const definition = { ...(await next(current)), revision: current.revision + 1 };
+      await this.#store.save(definition);
+      const set = this.#sets.get(key) ?? new ReplicaSet(fn, definition);
+      set.definition = definition;
+      this.#sets.set(key, set);
+      await this.#reconciler.converge(set);
+    });
+  }
+
+  async #validate(spec: FunctionDeployment): Promise<void> {
+    const { namespace } = qualifiedNameOf(spec);
+    const existing = this.#options.namespaces.includes(namespace) ? new Set(await this.#secrets.list(namespace)) : new Set<string>();
+    assertDeployable(spec, this.#options.namespaces, (name) => existing.has(name));
+    functionTimeoutMs(spec, this.#options.defaultTimeoutMs);
+  }
+
+  #onContainerGone(id: string, key: string): void {
+    const set = this.#sets.get(key);
+    const replica = set?.get(id);
+    if (!set || !replica || replica.state === 'draining') return;
+    if (set.delete(id)) this.#emit(set);
+    void this.#requestConverge(key);
+  }
+
+  /** Queues one reconcile pass for the function; requests arriving while one is queued share it. Never rejects. */
+  #requestConverge(key: string): Promise<void> {
+    if (this.#lifetime.signal.aborted) return Promise.resolve();
+    const queued = this.#pending.get(key);
+    if (queued) return queued;
+    const pass = this.#lock.run(key, async () => {
+      this.#pending.delete(key);
+      const set = this.#sets.get(key);
+      if (!set) return;
+      await this.#reconciler.converge(set);
+      if (!set.definition) this.#sets.delete(key);
+    }).catch((err: unknown) => this.#options.logger.warn({ fn: key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed'));
+    this.#pending.set(key, pass);
+    return pass;
+  }
+
+  readonly #pending = new Map<string, Promise<void>>();
+
+  #emit(set: ReplicaSet): void {
+    this.#listeners.emit(set.fn, set.definition ? set.endpoints : []);
+  }
+
+  #status(definition: StoredDefinition): FunctionStatus {
+    const set = this.#sets.get(functionKey(qualifiedNameOf(definition.spec)));
+    return toFunctionStatus(definition.spec, {
+      replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt, readOnlyRootFilesystem: true,
+    });
+  }
+
+  #assertNamespace(namespace: string): void {
+    if (!this.#options.namespaces.includes(namespace)) throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `namespace "${namespace}" is not available`);
+  }
+}
+
+/** Short stable suffix for names of resources in an isolated scope (extra labels set), empty otherwise. */
+function scopeSuffix(extraLabels: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(extraLabels).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return '';
+  return `-${createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 6)}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Desired vs actual for one function, run under that function's lock. One pass:
+ *  1. observe the function's containers; forget replicas that are gone, remove exited/crashed ones;
+ *  2. adopt running containers this process does not know yet (restart, second gateway) once they answer ready;
+ *  3. launch every missing slot of the current generation and wait for it to be ready;
+ *  4. retire what is no longer wanted (extra slots; older generations once the new one is fully ready):
+ *     out of the endpoints first, then drain, then `docker stop` with a grace period, then remove.
+ * Failures of single replicas are logged and left for the next pass (events and the sweep trigger one).
+ */
+import type { ProviderLogger } from './docker-provider-options.js';
+import type { ImageResolver } from './image-resolver.js';
+import type { ReplicaEngine } from './replica-engine.js';
+import type { Replica, ReplicaSet } from './replica-set.js';
+import { sleep, waitReady } from './readiness.js';
+import type { ReplicaIdentity } from './labels.js';
+
+export interface ReconcilerSettings {
+  readonly readyTimeoutMs: number;
+  readonly readyPollMs: number;
+  readonly drainMs: number;
+  readonly drainTimeoutMs: number;
+  readonly inFlight?: ((endpointId: string) => number) | undefined;
+}
+
+export class Reconciler {
+  constructor(
+    private readonly engine: ReplicaEngine,
+    private readonly images: ImageResolver,
+    private readonly settings: ReconcilerSettings,
+    /** Called after every change of a set's ready endpoints. */
+    private readonly changed: (set: ReplicaSet) => void,
+    private readonly logger: ProviderLogger,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async converge(set: ReplicaSet): Promise<void> {
+    const observed = await this.engine.list(set.fn);
+    const running = new Set(observed.filter((o) => o.running).map((o) => o.id));
+    for (const replica of set.replicas()) {
+      if (!running.has(replica.id) && replica.state !== 'draining') this.#apply(set, set.delete(replica.id));
+    }
+    await Promise.all(observed.filter((o) => !o.running).map((o) => this.engine.remove(o.id).catch((err) => this.#warn(set, 'remove exited replica', err))));
+
+    const definition = set.definition;
+    const desired = definition?.replicas ?? 0;
+    const generation = definition?.generation ?? -1;
+    const adopt = observed.filter((o) => o.running && !set.get(o.id) && o.identity.generation === generation && o.identity.slot < desired);
+    await Promise.all(adopt.map((o) => this.#becomeReady(set, { id: o.id, identity: o.identity, url: o.url, state: 'starting' })));
+
+    if (definition) {
+      const taken = new Set(set.replicas().filter((r) => r.identity.generation === generation && r.state !== 'draining').map((r) => r.identity.slot));
+      const missing = [...Array(desired).keys()].filter((slot) => !taken.has(slot));
+      if (missing.length > 0) {
+        const image = await this.images.ensure(definition.spec.image);
+        await Promise.all(missing.map((slot) => this.#launch(set, { ...set.fn, generation, slot }, image)));
+      }
+    }
+
+    const currentReady = set.replicas().filter((r) => r.identity.generation === generation && r.state === 'ready').length;
+    const unwanted = [...observed.filter((o) => o.running && !set.get(o.id)).map((o) => ({ id: o.id, identity: o.identity, url: o.url, state: 'starting' as const })), ...set.replicas()]
+      .filter((r) => r.state !== 'draining')
+      .filter((r) => r.identity.slot >= desired || (r.identity.generation !== generation && currentReady >= desired));
+    await Promise.all(unwanted.map((r) => this.#retire(set, r)));
+  }
+
+  async #launch(set: ReplicaSet, identity: ReplicaIdentity, image: { user: string }): Promise<void> {
+    const spec = set.definition?.spec;
+    if (!spec) return;
+    try {
+      const { id, url } = await this.engine.launch(spec, identity, image);
+      await this.#becomeReady(set, { id, identity, url, state: 'starting' });
+    } catch (err) {
+      this.#warn(set, 'launch replica', err);
+    }
+  }
+
+  /** Tracks the replica as starting and waits for its watchdog; a replica that never gets ready is removed. */
+  async #becomeReady(set: ReplicaSet, replica: Replica): Promise<void> {
+    set.put(replica);
+    const started = Date.now();
+    const ready = replica.url !== undefined &&
+      (await waitReady(replica.url, { pollMs: this.settings.readyPollMs, deadlineMs: this.settings.readyTimeoutMs, signal: this.signal }));
+    if (set.get(replica.id)?.state !== 'starting') return; // gone or retired meanwhile
+    if (ready) {
+      this.#apply(set, set.setState(replica.id, 'ready'));
+      this.logger.info({ fn: set.fn, replica: replica.id.slice(0, 12), readyMs: Date.now() - started }, 'replica ready');
+      return;
+    }
+    if (this.signal.aborted) return;
+    this.#warn(set, 'wait for readiness', new Error(`not ready within ${this.settings.readyTimeoutMs} ms`));
+    set.delete(replica.id);
+    await this.engine.remove(replica.id).catch((err) => this.#warn(set, 'remove unready replica', err));
+  }
+
+  /** Out of rotation first, so no new request reaches it; then drain, stop (watchdog drains on SIGTERM), remove. */
+  async #retire(set: ReplicaSet, replica: Replica): Promise<void> {
+    const wasReady = replica.state === 'ready';
+    if (!set.get(replica.id)) set.put(replica);
+    this.#apply(set, set.setState(replica.id, 'draining'));
+    if (wasReady) await this.#drain(replica.id);
+    try {
+      await this.engine.stopAndRemove(replica.id);
+    } catch (err) {
+      this.#warn(set, 'stop replica', err);
+    } finally {
+      set.delete(replica.id);
+    }
+  }
+
+  async #drain(id: string): Promise<void> {
+    const inFlight = this.settings.inFlight;
+    if (!inFlight) return sleep(this.settings.drainMs, this.signal);
+    const until = Date.now() + this.settings.drainTimeoutMs;
+    while (inFlight(id) > 0 && Date.now() < until && !this.signal.aborted) await sleep(10, this.signal);
+  }
+
+  #apply(set: ReplicaSet, endpointsChanged: boolean): void {
+    if (endpointsChanged) this.changed(set);
+  }
+
+  #warn(set: ReplicaSet, what: string, err: unknown): void {
+    this.logger.warn({ fn: set.fn, err: err instanceof Error ? err.message : String(err) }, `could not ${what}`);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Engine operations on replica containers, each with a deadline and errors mapped once: list a function's
+ * containers, launch one (create + start + read its IP), and stop/remove one. No state lives here.
+ */
+import type Docker from 'dockerode';
+import type { FunctionDeployment } from '@funtainer/core/contracts';
+import type { QualifiedName } from '@funtainer/core/names';
+import { isConflict, isNotFound, isNotModified, mapDockerError, withDeadline } from './docker-errors.js';
+import { buildContainerCreateOptions, WATCHDOG_PORT, type ContainerSettings, type ImageFacts } from './container-spec.js';
+import { CONTAINER_LABELS, parseReplicaLabels, type ReplicaIdentity } from './labels.js';
+import type { Semaphore } from './concurrency.js';
+
+export interface ObservedReplica {
+  readonly id: string;
+  readonly identity: ReplicaIdentity;
+  readonly running: boolean;
+  /** Watchdog base URL on the functions network; undefined when the container has no IP there. */
+  readonly url: string | undefined;
+}
+
+export interface ReplicaEngineSettings extends ContainerSettings {
+  readonly engineTimeoutMs: number;
+  readonly stopGraceSeconds: number;
+  /** Appended to container names so isolated scopes (test runs) on one engine never collide. */
+  readonly nameSuffix: string;
+}
+
+export class ReplicaEngine {
+  constructor(
+    private readonly docker: Docker,
+    private readonly settings: ReplicaEngineSettings,
+    private readonly launches: Semaphore,
+  ) {}
+
+  /** Replica containers (any state) of one function, or of every function when `fn` is undefined. */
+  async list(fn?: QualifiedName): Promise<ObservedReplica[]> {
+    const label = [...scopeFilters(this.settings.extraLabels), fn ? `${CONTAINER_LABELS.function}=${fn.name}` : CONTAINER_LABELS.function];
+    if (fn) label.push(`${CONTAINER_LABELS.namespace}=${fn.namespace}`);
+    const containers = await this.#call('list containers', () => this.docker.listContainers({ all: true, filters: { label } }));
+    const observed: ObservedReplica[] = [];
+    for (const c of containers) {
+      const identity = parseReplicaLabels(c.Labels);
+      if (!identity) continue;
+      const ip = c.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
+      observed.push({ id: c.Id, identity, running: c.State === 'running', url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined });
+    }
+    return observed;
+  }
+
+  /** Creates and starts a replica; returns its id and URL. A name conflict means another gateway made it: adopt it. */
+  async launch(spec: FunctionDeployment, identity: ReplicaIdentity, image: ImageFacts): Promise<{ id: string; url: string | undefined }> {
+    return this.launches.use(async () => {
+      const options = buildContainerCreateOptions(spec, identity, image, this.settings);
+      options.name = `${options.name}${this.settings.nameSuffix}`;
+      let id: string;
+      try {
+        id = (await this.#call('create a container', () => this.docker.createContainer(options))).id;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        id = (await this.#call('inspect a container', () => this.docker.getContainer(options.name as string).inspect())).Id;
+      }
+      try {
+        await this.#call('start a container', () => this.docker.getContainer(id).start());
+      } catch (err) {
+        if (!isNotModified(err)) throw err;
+      }
+      const info = await this.#call('inspect a container', () => this.docker.getContainer(id).inspect());
+      const ip = info.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
+      return { id, url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined };
+    });
+  }
+
+  /** `docker stop` with the grace period (the watchdog drains on SIGTERM), then remove. Missing is fine. */
+  async stopAndRemove(id: string): Promise<void> {
+    const container = this.docker.getContainer(id);
+    const graceMs = this.settings.stopGraceSeconds * 1000;
+    try {
+      await withDeadline(graceMs + this.settings.engineTimeoutMs, 'stop a container', (signal) =>
+        container.stop({ t: this.settings.stopGraceSeconds, abortSignal: signal }));
+    } catch (err) {
+      if (!isNotFound(err) && !isNotModified(err)) throw mapDockerError(err, 'stop a container');
+    }
+    await this.remove(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.#call('remove a container', () => this.docker.getContainer(id).remove({ force: true }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** Runs an engine call with the deadline; 304/404/409 stay raw so callers can branch on them. */
+  async #call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(this.settings.engineTimeoutMs, what, () => run());
+    } catch (err) {
+      if (isNotFound(err) || isConflict(err) || isNotModified(err)) throw err;
+      throw mapDockerError(err, what);
+    }
+  }
+}
+
+/** `key=value` label filters selecting only this provider's scope (its extra labels). */
+export function scopeFilters(extraLabels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(extraLabels).map(([k, v]) => `${k}=${v}`);
+}

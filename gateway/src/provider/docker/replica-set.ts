@@ -1,0 +1,76 @@
+/**
+ * The provider's in-memory view of one function: its definition (desired state) and the replicas it knows of
+ * (actual state), with the ready endpoint list cached because `endpoints()` runs per request.
+ * A replica gets traffic only in state `ready`; `draining` replicas are out of rotation but still running.
+ */
+import type { QualifiedName } from '@funtainer/core/names';
+import type { Endpoint } from '../provider.js';
+import type { ReplicaIdentity, StoredDefinition } from './labels.js';
+
+export type ReplicaState = 'starting' | 'ready' | 'draining';
+
+export interface Replica {
+  readonly id: string;
+  readonly identity: ReplicaIdentity;
+  readonly url: string | undefined;
+  state: ReplicaState;
+}
+
+export class ReplicaSet {
+  readonly fn: QualifiedName;
+  /** undefined while the function is being removed. */
+  definition: StoredDefinition | undefined;
+  readonly #replicas = new Map<string, Replica>();
+  #endpoints: readonly Endpoint[] = [];
+
+  constructor(fn: QualifiedName, definition: StoredDefinition) {
+    this.fn = fn;
+    this.definition = definition;
+  }
+
+  get endpoints(): readonly Endpoint[] {
+    return this.#endpoints;
+  }
+
+  replicas(): Replica[] {
+    return [...this.#replicas.values()];
+  }
+
+  get(id: string): Replica | undefined {
+    return this.#replicas.get(id);
+  }
+
+  readyCount(): number {
+    return this.#endpoints.length;
+  }
+
+  /** Adds or replaces a replica; returns true when the ready endpoints changed. */
+  put(replica: Replica): boolean {
+    this.#replicas.set(replica.id, replica);
+    return this.#refresh();
+  }
+
+  setState(id: string, state: ReplicaState): boolean {
+    const replica = this.#replicas.get(id);
+    if (!replica || replica.state === state) return false;
+    replica.state = state;
+    return this.#refresh();
+  }
+
+  delete(id: string): boolean {
+    if (!this.#replicas.delete(id)) return false;
+    return this.#refresh();
+  }
+
+  /** Recomputes the cached endpoint list (ready replicas, by slot); true when it changed. */
+  #refresh(): boolean {
+    const next = [...this.#replicas.values()]
+      .filter((r): r is Replica & { url: string } => r.state === 'ready' && r.url !== undefined)
+      .sort((a, b) => b.identity.generation - a.identity.generation || a.identity.slot - b.identity.slot)
+      .map((r) => Object.freeze({ id: r.id, url: r.url }));
+    const same = next.length === this.#endpoints.length && next.every((e, i) => e.id === this.#endpoints[i]?.id);
+    if (same) return false;
+    this.#endpoints = Object.freeze(next);
+    return true;
+  }
+}
