@@ -1,0 +1,71 @@
+/**
+ * Assembles a function's Docker build context under build/<fn>: the template's files, the handler as
+ * function/, the watchdog build the template asks for, and configuration.copy paths. With the dockerfile
+ * language and a Dockerfile in the handler folder, the handler folder itself is the context (faas-cli rule).
+ */
+import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { StackFunction } from '@funtainer/core/stack';
+import { CliError, EXIT_USAGE } from './cli-error.js';
+import { watchdogDistDir } from './paths.js';
+import type { Template } from './templates.js';
+
+export interface BuildContext {
+  readonly dir: string;
+  readonly dockerfile: string;
+}
+
+const BUILD_HINTS: Readonly<Record<string, string>> = {
+  'watchdog.cjs': 'npm run build:bundle -w watchdog',
+  'watchdog-sea': 'npm run build:sea -w watchdog',
+};
+
+function copyWatchdog(template: Template, contextDir: string, env: Readonly<Record<string, string | undefined>>): void {
+  const artifact = template.manifest.watchdog;
+  const source = join(watchdogDistDir(env), artifact);
+  if (!existsSync(source)) {
+    throw new CliError(`the watchdog build ${source} is missing (template ${template.name} needs it); build it with "${BUILD_HINTS[artifact]}" or set FUNTAINER_WATCHDOG_DIR`);
+  }
+  cpSync(source, join(contextDir, artifact));
+}
+
+function handlerDir(fn: StackFunction, stackDir: string, file: string): string {
+  if (!fn.handler) throw new CliError(`${file}: functions.${fn.name}.handler: is required to build (the folder with the function's code)`, EXIT_USAGE);
+  const dir = resolve(stackDir, fn.handler);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new CliError(`${file}: functions.${fn.name}.handler: folder ${fn.handler} does not exist`, EXIT_USAGE);
+  }
+  return dir;
+}
+
+export interface PrepareContextOptions {
+  fn: StackFunction;
+  template: Template;
+  stackDir: string;
+  stackFile: string;
+  copy: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function prepareBuildContext(options: PrepareContextOptions): BuildContext {
+  const { fn, template, stackDir } = options;
+  const source = handlerDir(fn, stackDir, options.stackFile);
+  const dir = join(stackDir, 'build', fn.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const handlerIsContext = template.name === 'dockerfile' && existsSync(join(source, 'Dockerfile'));
+  if (handlerIsContext) {
+    cpSync(source, dir, { recursive: true });
+  } else {
+    const skeleton = join(template.dir, 'function');
+    cpSync(template.dir, dir, { recursive: true, filter: (path) => path !== skeleton });
+    cpSync(source, join(dir, 'function'), { recursive: true });
+  }
+  copyWatchdog(template, dir, options.env);
+  for (const extra of options.copy) {
+    const from = resolve(stackDir, extra);
+    if (!existsSync(from)) throw new CliError(`${options.stackFile}: configuration.copy: ${extra} does not exist`, EXIT_USAGE);
+    cpSync(from, join(dir, basename(from)), { recursive: true });
+  }
+  return { dir, dockerfile: join(dir, 'Dockerfile') };
+}
