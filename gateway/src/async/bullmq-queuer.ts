@@ -1,0 +1,146 @@
+/**
+ * RequestQueuer on BullMQ/Redis. Job id = call id (so a repeated X-Call-Id is stored once), job name =
+ * `name.namespace`, data = core QueueRequest. The queue-worker (queue-worker/) consumes the queue; retries,
+ * backoff and callbacks happen there, configured through these job options.
+ *
+ * The producer connection uses `enableOfflineQueue: false` and a short command timeout (BullMQ's "failing fast
+ * when Redis is down" pattern): while Redis is unreachable `enqueue` rejects with QUEUE_UNAVAILABLE at once
+ * instead of parking the HTTP request, so a 202 is only ever sent for work Redis acknowledged.
+ */
+import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { FuntainerError } from '@funtainer/core/errors';
+import { countJobs, listCalls } from './bullmq-listing.js';
+import { createFinishedEvents, type FinishedEvents } from './bullmq-finished-events.js';
+import { CancelledRecordSchema, cancelledStatus, toAsyncCallStatus, type CallbackSnapshot } from './job-record.js';
+import { isLockedJobError, toQueueError, withQueueErrors } from './queue-errors.js';
+import type { AsyncCallStatus, RequestQueuer } from './request-queuer.js';
+
+export interface BullmqQueuerOptions {
+  readonly redisUrl: string;
+  /** @defaultValue 'funtainer-async' (the queue-worker's `queue_name`) */
+  readonly queueName?: string;
+  /** BullMQ `attempts` ceiling; the worker applies the function's `com.openfaas.retry.attempts` below it. @defaultValue 10 */
+  readonly maxAttempts?: number;
+  /** Completed calls kept for status lookups. @defaultValue 1 day / 10 000 */
+  readonly keepCompleted?: { age: number; count: number };
+  /** Failed calls kept for the dead-letter list. @defaultValue 7 days / 10 000 */
+  readonly keepFailed?: { age: number; count: number };
+  /** Per-command deadline for the producer connection. @defaultValue 2000 */
+  readonly commandTimeoutMs?: number;
+}
+
+const DEFAULTS = {
+  queueName: 'funtainer-async',
+  maxAttempts: 10,
+  keepCompleted: { age: 24 * 3600, count: 10_000 },
+  keepFailed: { age: 7 * 24 * 3600, count: 10_000 },
+  commandTimeoutMs: 2000,
+};
+
+/** Backoff type the queue-worker registers as its custom strategy (per-function waits, Retry-After). */
+export const WORKER_BACKOFF_TYPE = 'funtainer';
+
+export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer {
+  const queueName = options.queueName ?? DEFAULTS.queueName;
+  const keepFailed = options.keepFailed ?? DEFAULTS.keepFailed;
+  const connection = new Redis(options.redisUrl, {
+    enableOfflineQueue: false,
+    commandTimeout: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
+    connectTimeout: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
+    maxRetriesPerRequest: 1,
+  });
+  // Without a listener ioredis logs every reconnect failure as an unhandled 'error' event.
+  connection.on('error', () => {});
+  const queue = new Queue(queueName, { connection });
+  const callbacks = new Queue(`${queueName}-callbacks`, { connection });
+  queue.on('error', () => {});
+  callbacks.on('error', () => {});
+  const jobOptions: JobsOptions = {
+    attempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    backoff: { type: WORKER_BACKOFF_TYPE },
+    removeOnComplete: options.keepCompleted ?? DEFAULTS.keepCompleted,
+    removeOnFail: keepFailed,
+  };
+  const cancelledKey = (callId: string) => `${queue.toKey('cancelled')}:${callId}`;
+  let events: FinishedEvents | undefined;
+
+  async function callbackSnapshot(callId: string): Promise<CallbackSnapshot | undefined> {
+    const job = await callbacks.getJob(callId);
+    return job ? { job, state: await job.getState() } : undefined;
+  }
+
+  async function status(callId: string): Promise<AsyncCallStatus | undefined> {
+    const job = await queue.getJob(callId);
+    if (!job) {
+      const raw = await connection.get(cancelledKey(callId));
+      const record = raw ? CancelledRecordSchema.safeParse(JSON.parse(raw)) : undefined;
+      return record?.success ? cancelledStatus(callId, record.data) : undefined;
+    }
+    const [state, callback] = await Promise.all([job.getState(), callbackSnapshot(callId)]);
+    return toAsyncCallStatus(job, state, callback);
+  }
+
+  async function requireJob(callId: string): Promise<Job> {
+    const job = await queue.getJob(callId);
+    if (!job) throw new FuntainerError('FUNTAINER_ERR_JOB_NOT_FOUND');
+    return job;
+  }
+
+  return {
+    async enqueue(req) {
+      // A duplicate id is a no-op in BullMQ (the existing job is kept untouched), which makes enqueue idempotent.
+      await withQueueErrors(() => queue.add(`${req.function}.${req.namespace}`, req, { ...jobOptions, jobId: req.callId }));
+      return { callId: req.callId };
+    },
+    status: (callId) => withQueueErrors(() => status(callId)),
+    list: (query) => withQueueErrors(() => listCalls(queue, connection, query, (id) => queue.getJob(id), (job, state) => toAsyncCallStatus(job, state, undefined))),
+    async retry(callId) {
+      await withQueueErrors(async () => {
+        const job = await requireJob(callId);
+        if ((await job.getState()) !== 'failed') throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', 'Only a failed async call can be retried');
+        // The old callback record would make the new outcome's callback a duplicate id: drop it first.
+        await callbacks.remove(callId);
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      });
+    },
+    async cancel(callId) {
+      await withQueueErrors(async () => {
+        const job = await requireJob(callId);
+        const state = await job.getState();
+        if (!['waiting', 'delayed', 'prioritized', 'paused'].includes(state)) {
+          throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', `The async call is ${state === 'active' ? 'running' : 'finished'} and cannot be cancelled`);
+        }
+        const data = job.data as { function: string; namespace: string; enqueuedAt?: number; callbackUrl?: string };
+        const record = {
+          function: `${data.function}.${data.namespace}`,
+          enqueuedAt: data.enqueuedAt ?? job.timestamp,
+          cancelledAt: Date.now(),
+          attempts: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          ...(data.callbackUrl ? { callbackUrl: data.callbackUrl } : {}),
+        };
+        const client = connection;
+        // Record first, then remove: a lost race with a worker (job just became active) undoes the record.
+        await client.set(cancelledKey(callId), JSON.stringify(record), 'EX', keepFailed.age);
+        try {
+          await job.remove();
+        } catch (err) {
+          await client.del(cancelledKey(callId));
+          if (isLockedJobError(err)) throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', 'The async call is running and cannot be cancelled');
+          throw toQueueError(err);
+        }
+      });
+    },
+    counts: () => withQueueErrors(() => countJobs(queue, connection)),
+    onFinished(listener) {
+      events ??= createFinishedEvents(queueName, options.redisUrl, (id) => queue.getJob(id));
+      return events.subscribe(listener);
+    },
+    async close() {
+      await events?.close();
+      await Promise.allSettled([queue.close(), callbacks.close()]);
+      connection.disconnect();
+    },
+  };
+}

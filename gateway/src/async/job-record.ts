@@ -1,0 +1,126 @@
+/**
+ * Reads what the queue-worker wrote into a BullMQ job (returnvalue on success, `data.lastResponse` on failure,
+ * the callback queue's job for delivery) and turns it into an AsyncCallStatus. Parsing is lenient: a record
+ * from an older worker still yields a status, just with fewer fields.
+ * Mirrors queue-worker/src/job-result.ts; both belong in core/contracts.ts once settled.
+ */
+import { z } from 'zod';
+import type { AsyncCallState, AsyncCallStatus, CallbackDeliveryState, RecordedResponse } from './request-queuer.js';
+
+const RecordedResponseSchema = z.object({
+  statusCode: z.number(),
+  headers: z.record(z.string(), z.string()).catch({}),
+  body: z.string().catch(''),
+  bodyTruncated: z.boolean().catch(false),
+  error: z.string().optional(),
+});
+
+const InvocationResultSchema = z.object({ statusCode: z.number(), response: RecordedResponseSchema.optional() });
+const CallbackResultSchema = z.object({ statusCode: z.number() });
+const RequestDataSchema = z.object({
+  function: z.string().catch(''),
+  namespace: z.string().catch(''),
+  callbackUrl: z.string().optional(),
+  enqueuedAt: z.number().optional(),
+  lastResponse: RecordedResponseSchema.optional(),
+});
+
+/** BullMQ job states → our states. Delayed covers both "waiting for a retry" and "parked at a function's bound". */
+export function stateFromBullmq(state: string): AsyncCallState | undefined {
+  switch (state) {
+    case 'waiting':
+    case 'prioritized':
+    case 'delayed':
+    case 'paused':
+    case 'waiting-children':
+      return 'queued';
+    case 'active':
+      return 'running';
+    case 'completed':
+      return 'succeeded';
+    case 'failed':
+      return 'failed';
+    default:
+      return undefined;
+  }
+}
+
+/** The fields of a BullMQ Job this module reads (a plain object in unit tests). */
+export interface JobSnapshot {
+  readonly id?: string | undefined;
+  readonly data: unknown;
+  readonly returnvalue: unknown;
+  readonly attemptsMade: number;
+  readonly opts: { readonly attempts?: number | undefined };
+  readonly timestamp: number;
+  readonly processedOn?: number | undefined;
+  readonly finishedOn?: number | undefined;
+  readonly failedReason?: string | undefined;
+}
+
+export interface CallbackSnapshot {
+  readonly job: JobSnapshot;
+  readonly state: string;
+}
+
+export function toAsyncCallStatus(job: JobSnapshot, bullmqState: string, callback: CallbackSnapshot | undefined): AsyncCallStatus | undefined {
+  const state = stateFromBullmq(bullmqState);
+  const data = RequestDataSchema.safeParse(job.data);
+  if (!state || !data.success || !job.id) return undefined;
+  const result = InvocationResultSchema.safeParse(job.returnvalue);
+  const lastResponse: RecordedResponse | undefined = result.success ? result.data.response : data.data.lastResponse;
+  const statusCode = result.success ? result.data.statusCode : lastResponse?.statusCode;
+  return {
+    callId: job.id,
+    function: `${data.data.function}.${data.data.namespace}`,
+    state,
+    attempts: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    ...(statusCode !== undefined ? { statusCode } : {}),
+    ...(lastResponse ? { lastResponse } : {}),
+    ...(job.failedReason && state !== 'succeeded' ? { error: job.failedReason } : {}),
+    enqueuedAt: data.data.enqueuedAt ?? job.timestamp,
+    ...(job.processedOn ? { startedAt: job.processedOn } : {}),
+    ...(job.finishedOn && (state === 'succeeded' || state === 'failed') ? { finishedAt: job.finishedOn } : {}),
+    callback: callbackStatus(data.data.callbackUrl, callback),
+  };
+}
+
+function callbackStatus(url: string | undefined, callback: CallbackSnapshot | undefined): AsyncCallStatus['callback'] {
+  if (!url) return { state: 'none', attempts: 0 };
+  if (!callback) return { state: 'pending', url, attempts: 0 };
+  const { job, state } = callback;
+  const delivered = CallbackResultSchema.safeParse(job.returnvalue);
+  const delivery: CallbackDeliveryState = state === 'completed' ? 'delivered' : state === 'failed' ? 'failed' : 'pending';
+  return {
+    state: delivery,
+    url,
+    attempts: job.attemptsMade + (delivery === 'delivered' ? 1 : 0),
+    ...(delivery === 'delivered' && delivered.success ? { statusCode: delivered.data.statusCode } : {}),
+    ...(delivery !== 'delivered' && job.failedReason ? { error: job.failedReason } : {}),
+  };
+}
+
+/** What a cancelled call leaves behind (the job itself is removed so no worker can pick it up). */
+export const CancelledRecordSchema = z.object({
+  function: z.string(),
+  enqueuedAt: z.number(),
+  cancelledAt: z.number(),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  callbackUrl: z.string().optional(),
+});
+export type CancelledRecord = z.output<typeof CancelledRecordSchema>;
+
+export function cancelledStatus(callId: string, record: CancelledRecord): AsyncCallStatus {
+  return {
+    callId,
+    function: record.function,
+    state: 'cancelled',
+    attempts: record.attempts,
+    maxAttempts: record.maxAttempts,
+    enqueuedAt: record.enqueuedAt,
+    finishedAt: record.cancelledAt,
+    callback: record.callbackUrl ? { state: 'none', url: record.callbackUrl, attempts: 0 } : { state: 'none', attempts: 0 },
+  };
+}
