@@ -1,0 +1,41 @@
+/**
+ * The in-process MetricsSource: each `read()` samples the gateway's own counters into one LoadRing per function
+ * and derives 60 s / 6 s request rates and in-flight averages. Needs no Prometheus, but sees only this
+ * gateway's traffic, so it is right for a single gateway (use `prometheus` when several share the load).
+ */
+import { systemClock } from './clock.js';
+import { LoadRing } from './load-ring.js';
+import { DEFAULT_METRICS_WINDOWS, type FunctionLoadReading, type MetricsSource, type MetricsSourceConfig } from './metrics-source.js';
+
+/** What the gateway's invocation path exposes: running totals per function (`name.namespace`). */
+export interface LocalLoadCounters {
+  snapshot(): ReadonlyMap<string, { readonly requestsTotal: number; readonly inFlight: number }>;
+}
+
+export function createLocalMetricsSource(config: Extract<MetricsSourceConfig, { kind: 'local' }>): MetricsSource {
+  const clock = config.clock ?? systemClock;
+  const windows = config.windows ?? DEFAULT_METRICS_WINDOWS;
+  const capacity = config.samplesPerFunction ?? 128;
+  const rings = new Map<string, LoadRing>();
+
+  return {
+    kind: 'local',
+    async read() {
+      const nowMs = clock.now();
+      const snapshot = config.counters.snapshot();
+      // Functions that left the snapshot (removed) lose their history, which bounds the map.
+      for (const fn of rings.keys()) if (!snapshot.has(fn)) rings.delete(fn);
+      const readings = new Map<string, FunctionLoadReading>();
+      for (const [fn, counters] of snapshot) {
+        const ring = rings.get(fn) ?? new LoadRing(capacity);
+        rings.set(fn, ring);
+        ring.push({ atMs: nowMs, requestsTotal: counters.requestsTotal, inFlight: counters.inFlight });
+        readings.set(fn, {
+          rps: { stable: ring.ratePerSecond(windows.stableWindowMs), panic: ring.ratePerSecond(windows.panicWindowMs) },
+          inFlight: { stable: ring.averageInFlight(windows.stableWindowMs), panic: ring.averageInFlight(windows.panicWindowMs) },
+        });
+      }
+      return readings;
+    },
+  };
+}
