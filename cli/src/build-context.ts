@@ -3,7 +3,7 @@
  * function/, the watchdog build the template asks for, and configuration.copy paths. With the dockerfile
  * language and a Dockerfile in the handler folder, the handler folder itself is the context (faas-cli rule).
  */
-import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { StackFunction } from '@funtainer/core/stack';
 import { CliError, EXIT_USAGE } from './cli-error.js';
@@ -50,9 +50,12 @@ export interface PrepareContextOptions {
 export function prepareBuildContext(options: PrepareContextOptions): BuildContext {
   const { fn, template, stackDir } = options;
   const source = handlerDir(fn, stackDir, options.stackFile);
-  const dir = join(stackDir, 'build', fn.name);
+  const buildRoot = join(stackDir, 'build');
+  const dir = join(buildRoot, fn.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // generated contexts never belong in git, whatever the project's own .gitignore says
+  writeFileSync(join(buildRoot, '.gitignore'), '*\n');
   const handlerIsContext = template.name === 'dockerfile' && existsSync(join(source, 'Dockerfile'));
   if (handlerIsContext) {
     cpSync(source, dir, { recursive: true });
