@@ -13,7 +13,7 @@ import { isWatchdogError, WATCHDOG_ERROR_CODES } from '../errors.js';
 import { formatDurationSeconds, sendInternalError } from '../internal-response.js';
 import { MAX_BUFFERED_BODY_BYTES, readBody } from '../read-body.js';
 import type { Executor, ExecutorDeps, InvokeContext } from './executor.js';
-import { describeExit, forkFunction, killAfter, type ForkOptions } from './fork-process.js';
+import { describeExit, forkFunction, killAfter, withResolvedCommand, type ForkOptions } from './fork-process.js';
 
 export interface ForkSerializingOptions extends ForkOptions {
   readonly contentType: string;
@@ -26,11 +26,13 @@ interface ProcessResult {
 
 export class ForkSerializingExecutor implements Executor {
   constructor(
-    private readonly options: ForkSerializingOptions,
+    private options: ForkSerializingOptions,
     private readonly deps: ExecutorDeps,
   ) {}
 
-  async start(): Promise<void> {}
+  async start(): Promise<void> {
+    this.options = withResolvedCommand(this.options);
+  }
 
   async stop(): Promise<void> {}
 

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendInternalError } from '../internal-response.js';
 import type { Executor, ExecutorDeps, InvokeContext } from './executor.js';
-import { describeExit, forkFunction, killAfter, type ForkOptions } from './fork-process.js';
+import { describeExit, forkFunction, killAfter, withResolvedCommand, type ForkOptions } from './fork-process.js';
 
 export interface ForkStreamingOptions extends ForkOptions {
   readonly contentType: string;
@@ -18,11 +18,13 @@ export interface ForkStreamingOptions extends ForkOptions {
 
 export class ForkStreamingExecutor implements Executor {
   constructor(
-    private readonly options: ForkStreamingOptions,
+    private options: ForkStreamingOptions,
     private readonly deps: ExecutorDeps,
   ) {}
 
-  async start(): Promise<void> {}
+  async start(): Promise<void> {
+    this.options = withResolvedCommand(this.options);
+  }
 
   async stop(): Promise<void> {}
 

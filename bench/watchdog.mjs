@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Watchdog benchmark (not a test): wrk -t1 -c32 -d10s POST on loopback against a bare node:http server (the limit),
+// then the bundled watchdog in each mode doing the same work. Prints ratios to the bare server, start-to-ready time
+// and module-mode RSS under load; writes JSON to bench/results/. Needs: npm run build:bundle -w watchdog, /usr/bin/wrk.
+//   node bench/watchdog.mjs [--duration 10s] [--connections 32]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repo = join(benchDir, '..');
+const watchdogBundle = join(repo, 'watchdog', 'dist', 'watchdog.cjs');
+const bareServer = join(benchDir, 'watchdog-bare-server.mjs');
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const duration = option('--duration', '10s');
+const connections = option('--connections', '32');
+const TARGETS = { module: 0.8, http: 0.35, streaming: 0.06, serializing: 0.06 };
+const children = new Set();
+let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
+
+function start(command, argv, env = {}) {
+  const child = spawn(command, argv, { env: { PATH: process.env.PATH, TMPDIR: mkdtempSync(join(tmpdir(), 'wd-bench-')), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function waitForStatus(url, status = 200, deadlineMs = 10_000) {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status === status) return;
+    } catch {}
+    if (Date.now() > end) throw new Error(`${url} not ${status} within ${deadlineMs}ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function rssMiB(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+function wrk(url, samplePid) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${duration}`, '-s', join(benchDir, 'watchdog-post.lua'), url]);
+    let out = '';
+    let peakRss = 0;
+    const sampler = samplePid ? setInterval(() => (peakRss = Math.max(peakRss, rssMiB(samplePid))), 200) : undefined;
+    child.stdout.on('data', (c) => (out += c));
+    child.once('error', reject);
+    child.once('exit', () => {
+      clearInterval(sampler);
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+      const errors = /Socket errors: (.*)/.exec(out)?.[1] ?? 'none';
+      resolve({ rps, non2xx, errors, peakRssMiB: samplePid ? Number(peakRss.toFixed(1)) : undefined });
+    });
+  });
+}
+
+async function startWatchdog(env) {
+  const port = nextPort++;
+  const metricsPort = nextPort++;
+  const started = performance.now();
+  const child = start(process.execPath, [watchdogBundle], { port: String(port), metrics_port: String(metricsPort), healthcheck_interval: '0', ...env });
+  await waitForStatus(`http://127.0.0.1:${port}/_/ready`);
+  return { child, port, startMs: performance.now() - started };
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main() {
+  const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, runs: {} };
+  const barePort = nextPort++;
+  const bare = start(process.execPath, [bareServer, String(barePort)]);
+  await waitForStatus(`http://127.0.0.1:${barePort}/`);
+  results.runs.bare = await wrk(`http://127.0.0.1:${barePort}/`);
+  await stop(bare);
+
+  const modes = {
+    module: { mode: 'module', handler: join(benchDir, 'watchdog-handler.cjs') },
+    http: { mode: 'http', fprocess: `${process.execPath} ${bareServer} PORT`, upstream_url: 'http://127.0.0.1:PORT' },
+    streaming: { mode: 'streaming', fprocess: 'cat' },
+    serializing: { mode: 'serializing', fprocess: 'cat' },
+  };
+  for (const [name, template] of Object.entries(modes)) {
+    const upstreamPort = String(nextPort++);
+    const env = Object.fromEntries(Object.entries(template).map(([k, v]) => [k, v.replaceAll('PORT', upstreamPort)]));
+    const wd = await startWatchdog(env);
+    const run = await wrk(`http://127.0.0.1:${wd.port}/`, name === 'module' ? wd.child.pid : undefined);
+    results.runs[name] = { ...run, startMs: Number(wd.startMs.toFixed(1)) };
+    await stop(wd.child);
+  }
+
+  const bareRps = results.runs.bare.rps;
+  const rows = [['run', 'req/s', 'ratio', 'target', 'start→ready ms', 'peak RSS MiB', 'non-2xx', 'socket errors']];
+  for (const [name, run] of Object.entries(results.runs)) {
+    run.ratio = Number((run.rps / bareRps).toFixed(3));
+    run.target = TARGETS[name];
+    run.meetsTarget = run.target === undefined ? undefined : run.ratio >= run.target;
+    rows.push([name, run.rps.toFixed(0), run.ratio.toFixed(3), run.target === undefined ? '' : `≥ ${run.target}${run.meetsTarget ? ' ok' : ' MISS'}`, run.startMs?.toFixed(1) ?? '', run.peakRssMiB?.toFixed(1) ?? '', String(run.non2xx), run.errors]);
+  }
+  results.startTargetMs = 100;
+  results.rssTargetMiB = 60;
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+  console.log(`targets: start ≤ 100 ms, module RSS ≤ 60 MiB`);
+
+  mkdirSync(join(benchDir, 'results'), { recursive: true });
+  const file = join(benchDir, 'results', `watchdog-${results.when.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`written ${file}`);
+}
+
+try {
+  execFileSync(process.execPath, [join(repo, 'watchdog', 'scripts', 'bundle.mjs')], { stdio: 'ignore' });
+  await main();
+} finally {
+  for (const child of children) child.kill('SIGKILL');
+}
