@@ -6,11 +6,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import type { Registry } from 'prom-client';
 import { FuntainerError } from '@funtainer/core/errors';
 import { HEADERS } from '@funtainer/core/headers';
+import type { QualifiedName } from '@funtainer/core/names';
 import { BasicAuth, type Credentials } from './auth/basic-auth.js';
 import type { GatewayConfig } from './config.js';
 import { FunctionTable } from './functions/function-table.js';
@@ -42,6 +43,10 @@ export interface GatewayDeps {
   readonly logger?: LoggerOptions | false;
   /** Extra Fastify plugins (e.g. the async routes), registered at the root with `{ gateway: GatewaySupport }`. */
   readonly extraRoutes?: ReadonlyArray<FastifyPluginAsync<GatewayPluginOptions>>;
+  /** Like extraRoutes but inside the basic-auth scope of `/system/*` (e.g. `/system/alert`). */
+  readonly systemRoutes?: ReadonlyArray<FastifyPluginAsync<GatewayPluginOptions>>;
+  /** Scale from zero (the autoscaler's waker): called when a request finds a function with no ready replica. */
+  readonly wakeFunction?: (fn: QualifiedName) => Promise<void>;
 }
 
 export interface Gateway {
@@ -70,14 +75,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   let functions: FunctionTable | undefined;
   const metrics = new GatewayMetrics(registry, { functionLoad: () => functions?.functionLoad() ?? [] });
   functions = new FunctionTable(provider, pools, metrics, { ...config, maxQueuePerFunction: config.maxQueuePerFunction });
-  const invoke = createInvokeHandler({ table: functions, auth, tracker, readyTimeoutMs: config.readyTimeoutMs, maxBodyBytes: config.maxBodyBytes, newCallId });
+  const invoke = createInvokeHandler({ table: functions, auth, tracker, readyTimeoutMs: config.readyTimeoutMs, maxBodyBytes: config.maxBodyBytes, newCallId, wakeFunction: deps.wakeFunction });
   const support = createGatewaySupport(functions, auth, config.functionNamespace);
 
   const app = Fastify({
     logger: deps.logger ?? false,
-    disableRequestLogging: true,
+    // Errors are logged by the error handler; per-request access logs are off (the hot path logs nothing).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'callId' }),
     requestIdHeader: HEADERS.callId,
-    requestIdLogLabel: 'callId',
     genReqId: newCallId,
     bodyLimit: config.maxSystemBodyBytes,
     exposeHeadRoutes: false,
@@ -101,6 +106,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     await system.register(systemSecretRoutes(routeDeps));
     await system.register(systemLogRoutes(routeDeps));
     await system.register(systemInfoRoutes(routeDeps));
+    for (const plugin of deps.systemRoutes ?? []) await system.register(plugin, { gateway: support });
   });
   for (const plugin of deps.extraRoutes ?? []) await app.register(plugin, { gateway: support });
 

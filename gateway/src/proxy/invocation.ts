@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { FuntainerError } from '@funtainer/core/errors';
 import { formatDurationMs } from '@funtainer/core/env-values';
+import type { QualifiedName } from '@funtainer/core/names';
 import { upstreamFailure, UpstreamDeadlineError, writeRawError } from '../errors.js';
 import type { FunctionRoute, ReplicaWaiter } from '../functions/function-route.js';
 import { BodyLimit } from './body-limit.js';
@@ -24,6 +25,8 @@ export interface InvocationContext {
   /** 0 = unlimited. */
   readonly maxBodyBytes: number;
   readonly newCallId: () => string;
+  /** Scale from zero: asked to start a function when a request finds no ready replica (fire and forget). */
+  readonly wakeFunction?: ((fn: QualifiedName) => Promise<void>) | undefined;
 }
 
 const ADMITTING = 0;
@@ -91,6 +94,7 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     if (slot === undefined) {
       this.#phase = WAITING_REPLICA;
       this.#timer ??= setTimeout(onReadyTimeout, this.ctx.readyTimeoutMs, this);
+      if (this.route.waiters.length === 0 && this.ctx.wakeFunction !== undefined) this.ctx.wakeFunction(this.route.fn).catch(ignoreError);
       this.route.waiters.push(this);
       return;
     }

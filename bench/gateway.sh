@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Gateway proxy benchmark, one run, same machine state for every target (perf-facts.md: compare ratios only).
+#   bash bench/gateway.sh [duration=10s] [connections=32]
+# Targets: bare node:http server (the limit), the function container directly (when FUNCTION_URL is set,
+# e.g. the echo fixture in module mode), and the gateway in front of each. Prints req/s, p50/p99 and ratios,
+# plus the gateway's peak RSS under load. Needs wrk and a built tree (npx tsc -b gateway).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10s}"
+CONNS="${2:-32}"
+BODY='{"hello":"world"}'
+LUA="$(mktemp)"; trap 'rm -f "$LUA"; kill $(jobs -p) 2>/dev/null || true' EXIT
+printf 'wrk.method = "POST"\nwrk.body = %q\nwrk.headers["Content-Type"] = "application/json"\n' "$BODY" > "$LUA"
+
+port_of() { # start "$@" in background, wait for its {"port":N} line
+  local out; out="$(mktemp)"
+  "$@" > "$out" 2>/dev/null &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q port "$out" && break; sleep 0.1; done
+  echo "$pid $(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$out" | head -1)"
+}
+
+run_wrk() { # url → "rps p50ms p99ms"
+  wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$1" 2>/dev/null | awk '
+    /Requests\/sec/ {rps=$2}
+    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    END {print rps, p50, p99}'
+}
+
+peak_rss_mb() { # pid → VmHWM in MB
+  awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"
+}
+
+read -r BARE_PID BARE_PORT < <(port_of node bench/gateway-bare-server.mjs)
+read -r GW_PID GW_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node gateway/../bench/gateway-memory-server.mjs)
+echo "warming up…"; wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$GW_PORT/function/echo" >/dev/null 2>&1
+read -r BARE_RPS BARE_P50 BARE_P99 < <(run_wrk "http://127.0.0.1:$BARE_PORT/")
+read -r GW_RPS GW_P50 GW_P99 < <(run_wrk "http://127.0.0.1:$GW_PORT/function/echo")
+GW_RSS="$(peak_rss_mb "$GW_PID")"
+printf '%-34s %10s %9s %9s\n' target req/s p50 p99
+printf '%-34s %10s %9s %9s\n' "bare node:http" "$BARE_RPS" "$BARE_P50" "$BARE_P99"
+printf '%-34s %10s %9s %9s\n' "gateway → bare" "$GW_RPS" "$GW_P50" "$GW_P99"
+if [[ -n "${FUNCTION_URL:-}" ]]; then
+  read -r FN_RPS FN_P50 FN_P99 < <(run_wrk "$FUNCTION_URL")
+  read -r GW2_PID GW2_PORT < <(UPSTREAM_URL="$FUNCTION_URL" port_of node bench/gateway-memory-server.mjs)
+  wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$GW2_PORT/function/echo" >/dev/null 2>&1
+  read -r GW2_RPS GW2_P50 GW2_P99 < <(run_wrk "http://127.0.0.1:$GW2_PORT/function/echo")
+  printf '%-34s %10s %9s %9s\n' "function container direct" "$FN_RPS" "$FN_P50" "$FN_P99"
+  printf '%-34s %10s %9s %9s\n' "gateway → function container" "$GW2_RPS" "$GW2_P50" "$GW2_P99"
+  awk -v g="$GW2_RPS" -v d="$FN_RPS" 'BEGIN {printf "ratio gateway/direct: %.2f (target ≥ 0.55)\n", g/d}'
+fi
+awk -v g="$GW_RPS" -v b="$BARE_RPS" 'BEGIN {printf "ratio gateway/bare:   %.2f (target ≥ 0.40)\n", g/b}'
+echo "gateway peak RSS: ${GW_RSS} MB (target ≤ 150)"
+echo "p50 added by the gateway: bare ${BARE_P50} → gateway ${GW_P50} (target ≤ 1 ms added)"
