@@ -120,6 +120,8 @@ export function errorFromNetwork(req: RequestDescription, err: unknown, timeoutM
   if (sys === 'ENOTFOUND' || sys === 'EAI_AGAIN') {
     return new GatewayError(`cannot resolve the gateway host in ${req.baseUrl} (${sys}); check -g/--gateway or FUNTAINER_URL`, { cause: err, code: sys });
   }
-  const detail = err instanceof Error ? err.message : String(err);
+  // fetch's own message is just "fetch failed"; the reason (e.g. "bad port") is on its cause
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  const detail = err instanceof Error ? `${err.message}${cause}` : String(err);
   return new GatewayError(`${req.method} ${req.path} to ${req.baseUrl} failed: ${detail}${sys ? ` (${sys})` : ''}`, { cause: err, code: sys });
 }
