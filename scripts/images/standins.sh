@@ -79,10 +79,20 @@ finish_image() {
 }
 
 # ------------------------------------------------------------ images
-# Each writes its config files into a temporary directory first: build_rootfs_image copies
-# host files, and the host's /etc/prometheus files are Debian's, not ours.
-CONF_DIR=$(mktemp -d "${TMPDIR:-/tmp}/funtainer-standins.XXXXXX")
-trap 'rm -rf "$CONF_DIR"; cleanup' EXIT
+# Config files are written to a fixed state directory first (build_rootfs_image copies host
+# files; the host's /etc/prometheus files are Debian's, not ours). Fixed path and unchanged
+# mtime when the content is the same, so the fingerprint stays stable between runs.
+CONF_DIR="$STATE_DIR/standins"
+trap cleanup EXIT
+
+# write_conf NAME: stdin -> $CONF_DIR/NAME, rewritten only when the content differs.
+write_conf() {
+  local dest="$CONF_DIR/$1" tmp
+  mkdir -p "$CONF_DIR"
+  tmp=$(mktemp "$CONF_DIR/.$1.XXXXXX")
+  cat >"$tmp"
+  if [[ -f $dest ]] && cmp -s "$tmp" "$dest"; then rm -f "$tmp"; else chmod 644 "$tmp"; mv -f "$tmp" "$dest"; fi
+}
 
 standin_redis() {
   local tag="$IMAGE_PREFIX/redis:$IMAGE_TAG" server
@@ -103,7 +113,7 @@ standin_redis() {
 standin_prometheus() {
   local rootfs="$IMAGE_PREFIX/prometheus-rootfs:$IMAGE_TAG" tag="$IMAGE_PREFIX/prometheus:$IMAGE_TAG" bin
   bin=$(command -v prometheus) || die "prometheus not installed (apt-get install prometheus)"
-  cat >"$CONF_DIR/prometheus.yml" <<'EOF'
+  write_conf prometheus.yml <<'EOF'
 # Minimal default of the funtainer/prometheus stand-in; docker-compose.yml mounts the real one.
 global:
   scrape_interval: 15s
@@ -132,7 +142,7 @@ standin_alertmanager() {
   # Debian's alertmanager reads its notification templates (default.tmpl) from here at start.
   local f asset_args=()
   while IFS= read -r f; do asset_args+=(--file "$f"); done < <(find /usr/share/prometheus/alertmanager -type f 2>/dev/null | sort)
-  cat >"$CONF_DIR/alertmanager.yml" <<'EOF'
+  write_conf alertmanager.yml <<'EOF'
 # Minimal default of the funtainer/alertmanager stand-in; docker-compose.yml mounts the real one.
 route:
   receiver: none
