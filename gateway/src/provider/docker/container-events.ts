@@ -17,8 +17,11 @@ interface EngineEvent {
   Actor?: { ID?: string; Attributes?: Record<string, string> };
 }
 
-/** Actions after which a container no longer serves. */
-const GONE_ACTIONS = ['die', 'kill', 'oom', 'stop', 'destroy'];
+/**
+ * Actions after which a container no longer serves. Not `kill`/`stop`: they precede `die` while the container
+ * still shows as running, and a reconcile pass triggered then would take the dying container for a live one.
+ */
+const GONE_ACTIONS = ['die', 'destroy'];
 
 export function followContainerEvents(
   docker: Docker,

@@ -210,6 +210,10 @@ export class DockerProvider implements FunctionProvider {
       this.#pending.delete(key);
       const set = this.#sets.get(key);
       if (!set) return;
+      // Another gateway may have changed the definition since our last sweep; acting on a stale one would undo it.
+      const fresh = await this.#store.load(set.fn);
+      if (!fresh) set.definition = undefined;
+      else if (!set.definition || fresh.revision > set.definition.revision) set.definition = fresh;
       await this.#reconciler.converge(set);
       if (!set.definition) this.#sets.delete(key);
     }).catch((err: unknown) => this.#options.logger.warn({ fn: key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed'));

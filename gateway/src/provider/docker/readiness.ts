@@ -6,8 +6,10 @@
 export interface ReadinessOptions {
   readonly pollMs: number;
   readonly deadlineMs: number;
-  /** Aborts the wait (replica removed, provider closing). */
+  /** Aborts the wait (provider closing). */
   readonly signal?: AbortSignal;
+  /** Polled between probes: true ends the wait early (e.g. the replica died meanwhile). */
+  readonly abandoned?: () => boolean;
 }
 
 const PROBE_TIMEOUT_MS = 1_000;
@@ -26,7 +28,7 @@ export async function probeReady(baseUrl: string, signal?: AbortSignal): Promise
 /** Resolves true once ready, false at the deadline or on abort. */
 export async function waitReady(baseUrl: string, options: ReadinessOptions): Promise<boolean> {
   const until = Date.now() + options.deadlineMs;
-  while (!options.signal?.aborted) {
+  while (!options.signal?.aborted && !options.abandoned?.()) {
     if (await probeReady(baseUrl, options.signal)) return true;
     const left = until - Date.now();
     if (left <= 0) return false;

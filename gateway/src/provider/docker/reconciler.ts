@@ -79,7 +79,10 @@ export class Reconciler {
     set.put(replica);
     const started = Date.now();
     const ready = replica.url !== undefined &&
-      (await waitReady(replica.url, { pollMs: this.settings.readyPollMs, deadlineMs: this.settings.readyTimeoutMs, signal: this.signal }));
+      (await waitReady(replica.url, {
+        pollMs: this.settings.readyPollMs, deadlineMs: this.settings.readyTimeoutMs, signal: this.signal,
+        abandoned: () => set.get(replica.id)?.state !== 'starting',
+      }));
     if (set.get(replica.id)?.state !== 'starting') return; // gone or retired meanwhile
     if (ready) {
       this.#apply(set, set.setState(replica.id, 'ready'));

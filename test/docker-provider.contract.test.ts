@@ -1,0 +1,154 @@
+/**
+ * The FunctionProvider contract against the real Docker engine, plus what only Docker can show: secrets mounted
+ * in the container, the sandbox (read-only root, limits, dropped capabilities, user), crash replacement, shared
+ * state between provider instances, restart recovery and the image pull failure.
+ */
+import t from 'tap';
+import { DEFAULT_NAMESPACE } from '@funtainer/core/names';
+import { eventually, runProviderContract } from '@funtainer/gateway/provider/provider.contract';
+import { docker } from './helpers/docker.js';
+import { invoke, setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
+
+// Real containers: the whole file needs more than tap's default 30 s.
+t.setTimeout(300_000);
+const fixture = await setUpDockerProviderFixture(t);
+if (fixture) {
+  const { run, spec, makeProvider, image } = fixture;
+  const fnOf = (name: string) => ({ name, namespace: DEFAULT_NAMESPACE });
+
+  await runProviderContract(t, 'docker', () => makeProvider(), {
+    baseSpec: { image, envProcess: 'node handler.js' },
+    uniqueName: run.uniqueName,
+    readyDeadlineMs: 30_000,
+  });
+
+  t.test('docker: deploy-to-ready, secrets, sandbox, limits, env', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const service = run.uniqueName('sandbox');
+    const secret = run.uniqueName('api-key');
+    await provider.createSecret({ name: secret, namespace: DEFAULT_NAMESPACE, value: Buffer.from('top-secret') });
+    const started = Date.now();
+    await provider.deploy(spec(service, {
+      secrets: [secret], limits: { memory: '128Mi', cpu: '500m' }, envVars: { GREETING: 'hello' }, labels: { 'com.funtainer.timeout': '5s' },
+    }));
+    const deployMs = Date.now() - started;
+    t.teardown(() => provider.remove(fnOf(service)).catch(() => {}));
+    const [endpoint] = provider.endpoints(fnOf(service)) ?? [];
+    t.ok(endpoint, 'ready endpoint when deploy returns');
+    t.comment(`deploy-to-ready: ${deployMs} ms`);
+    if (!endpoint) return;
+
+    const secretRead = await invoke(endpoint.url, `secret=${secret}`);
+    t.equal(secretRead.status, 200);
+    t.equal(secretRead.json['secret'], 'top-secret', 'secret readable at /var/openfaas/secrets/<name>');
+    t.equal(secretRead.json['uid'], 1000, 'runs as uid 1000');
+    t.match(secretRead.json['env'], { GREETING: 'hello', exec_timeout: '5000ms' }, 'envVars and watchdog timeout from the label');
+    const writes = await invoke(endpoint.url, 'write=1');
+    t.same(writes.json['writable'], { root: false, tmp: true }, 'root read-only, /tmp writable');
+
+    const inspected = JSON.parse(await docker(['inspect', endpoint.id]))[0];
+    t.match(inspected.HostConfig, {
+      Memory: 128 * 1024 * 1024, NanoCpus: 500_000_000, PidsLimit: 256, CapDrop: ['ALL'], ReadonlyRootfs: true, RestartPolicy: { Name: 'no' },
+    });
+    t.ok(inspected.HostConfig.SecurityOpt.some((o: string) => o.startsWith('no-new-privileges')), 'no-new-privileges');
+    t.equal(inspected.Config.User, '1000:1000');
+    t.ok(inspected.Config.Env.includes('fprocess=node handler.js'), 'envProcess → fprocess');
+    t.match(inspected.Config.Labels, { 'com.funtainer.function': service, 'com.funtainer.namespace': DEFAULT_NAMESPACE, 'com.funtainer.generation': '1', 'com.funtainer.replica': '0' });
+    t.ok(inspected.NetworkSettings.Networks[run.network], 'on the functions network');
+    t.ok(inspected.HostConfig.Mounts.some((m: { Target: string; ReadOnly: boolean }) => m.Target === `/var/openfaas/secrets/${secret}` && m.ReadOnly));
+    await provider.deleteSecret({ name: secret, namespace: DEFAULT_NAMESPACE });
+  });
+
+  t.test('docker: a killed replica is replaced', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const service = run.uniqueName('crash');
+    const fn = fnOf(service);
+    await provider.deploy(spec(service));
+    t.teardown(() => provider.remove(fn).catch(() => {}));
+    const [victim] = provider.endpoints(fn) ?? [];
+    if (!victim) return t.fail('no endpoint');
+    const killedAt = Date.now();
+    await docker(['kill', victim.id]);
+    await eventually(() => (provider.endpoints(fn)?.some((e) => e.id === victim.id) ? undefined : true), 5_000, 'killed replica out of endpoints');
+    t.comment(`killed replica left the endpoints after ${Date.now() - killedAt} ms`);
+    const [replacement] = await eventually(() => {
+      const eps = provider.endpoints(fn);
+      return eps?.length === 1 && eps[0]?.id !== victim.id ? eps : undefined;
+    }, 20_000, 'replacement replica');
+    t.comment(`replacement ready ${Date.now() - killedAt} ms after the kill`);
+    t.equal((await invoke(replacement?.url ?? '')).status, 200, 'replacement serves');
+  });
+
+  t.test('docker: a second provider sees the same functions; restart keeps them invokable', async (t) => {
+    const first = await makeProvider();
+    await first.start();
+    const service = run.uniqueName('shared');
+    const fn = fnOf(service);
+    await first.deploy(spec(service, { envVars: { VERSION: 'shared' } }));
+    t.teardown(() => first.remove(fn).catch(() => {}));
+    const second = await makeProvider();
+    await second.start();
+    t.teardown(() => second.close());
+    t.match(await second.get(fn), { name: service, replicas: 1, envVars: { VERSION: 'shared' } }, 'second instance reads the definition');
+    t.same(second.endpoints(fn)?.map((e) => e.id), first.endpoints(fn)?.map((e) => e.id), 'same replica, adopted');
+    await first.scale(fn, 0);
+    t.match(await second.get(fn), { replicas: 0 }, 'scaled to 0 still listed');
+    await first.scale(fn, 1);
+    const before = first.endpoints(fn)?.map((e) => e.id);
+    await first.close();
+
+    const restarted = await makeProvider();
+    const startedAt = Date.now();
+    await restarted.start();
+    t.comment(`restart: start() took ${Date.now() - startedAt} ms`);
+    t.teardown(() => restarted.close());
+    const eps = restarted.endpoints(fn);
+    t.same(eps?.map((e) => e.id), before, 'same replicas serve after restart');
+    const reply = await invoke(eps?.[0]?.url ?? '');
+    t.match(reply, { status: 200, json: { echo: 'hi', env: { VERSION: 'shared' } } });
+    await restarted.remove(fn);
+  });
+
+  t.test('docker: a failed pull is IMAGE_PULL naming the image', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const image = `registry.invalid/funtainer/missing-${run.runId}:1`;
+    const started = Date.now();
+    await t.rejects(provider.deploy(spec(run.uniqueName('nopull'), { image })), { code: 'FUNTAINER_ERR_IMAGE_PULL', statusCode: 400, message: new RegExp(image.replace(/[./]/g, '\\$&')) });
+    t.comment(`failed pull reported in ${Date.now() - started} ms`);
+    t.equal(await provider.get(fnOf(run.uniqueName('nopull'))), undefined, 'nothing stored');
+  });
+
+  t.test('docker: logs of the replicas', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const service = run.uniqueName('logs');
+    const fn = fnOf(service);
+    await provider.deploy(spec(service));
+    t.teardown(() => provider.remove(fn).catch(() => {}));
+    const [endpoint] = provider.endpoints(fn) ?? [];
+    await invoke(endpoint?.url ?? '');
+    const entries = await eventually(async () => {
+      const got = [];
+      for await (const e of provider.logs({ ...fn, follow: false, signal: AbortSignal.timeout(5_000) })) got.push(e);
+      return got.length > 0 ? got : undefined;
+    }, 5_000, 'log lines');
+    t.match(entries[0], { name: service, namespace: DEFAULT_NAMESPACE, instance: endpoint?.id.slice(0, 12), timestamp: String, text: String });
+    const controller = new AbortController();
+    const followed = (async () => {
+      let n = 0;
+      for await (const _ of provider.logs({ ...fn, follow: true, tail: 1, signal: controller.signal })) n++;
+      return n;
+    })();
+    setTimeout(() => controller.abort(), 300);
+    const abortedAt = Date.now();
+    t.ok((await followed) >= 1, 'follow yields the tail');
+    t.ok(Date.now() - abortedAt < 2_000, 'follow stops promptly on abort');
+  });
+}
