@@ -4,12 +4,13 @@
  * Components receive the narrow recorder interfaces below, not prom-client types.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { DecisionReason, ScaleDirection } from './decide.js';
+import type { ScaleDirection } from './decide.js';
+import type { ScalingReason } from './scaling-state.js';
 
 export type ColdStartKind = 'paused' | 'cold';
 
 export interface DecisionRecorder {
-  decision(functionName: string, desired: number, direction: ScaleDirection, reason: DecisionReason, panicking: boolean): void;
+  decision(functionName: string, desired: number, direction: ScaleDirection, reason: ScalingReason, panicking: boolean): void;
   /** The function is gone: drop its series so stale gauges do not linger. */
   forget(functionName: string): void;
 }
