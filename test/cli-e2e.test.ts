@@ -88,7 +88,11 @@ if (reason) {
   const work = await mkdtemp(join(tmpdir(), `funtainer-e2e-${RUN_ID}-`));
   const gateway = await startGateway(join(work, 'state'));
   t.teardown(async () => {
+    // wait for the gateway to exit, or it may re-create replicas or hold the network while we clean up
+    const exited = new Promise((resolveExit) => gateway.child.once('exit', resolveExit));
     gateway.child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolveLater) => setTimeout(resolveLater, 15_000))]);
+    gateway.child.kill('SIGKILL');
     removeTestContainers();
     spawnSync('docker', ['rmi', '-f', `funtainer/e2e-${RUN_ID}:latest`], { stdio: 'ignore' });
     await rm(work, { recursive: true, force: true });
