@@ -77,7 +77,11 @@ function makeCli(env: Record<string, string>) {
 function removeTestContainers(): void {
   const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=${TEST_LABEL}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   if (ids.length) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-  spawnSync('docker', ['network', 'rm', `funtainer-e2e-${RUN_ID}`], { stdio: 'ignore' });
+  // the gateway may have attached containers it does not own to our network; detach them, then drop it
+  const network = `funtainer-e2e-${RUN_ID}`;
+  const attached = spawnSync('docker', ['network', 'inspect', network, '--format', '{{range .Containers}}{{.Name}} {{end}}'], { encoding: 'utf8' });
+  for (const container of attached.stdout.split(/\s+/).filter(Boolean)) spawnSync('docker', ['network', 'disconnect', '-f', network, container], { stdio: 'ignore' });
+  spawnSync('docker', ['network', 'rm', network], { stdio: 'ignore' });
 }
 
 const reason = skipReason();
