@@ -1,0 +1,24 @@
+import t from 'tap';
+import { describeConfig, loadConfig } from './config.js';
+
+t.test('defaults', async (t) => {
+  const c = loadConfig({});
+  t.match(c, {
+    port: 8080, metricsPort: 8082, bindAddress: '0.0.0.0', readTimeoutMs: 65_000, writeTimeoutMs: 65_000, upstreamTimeoutMs: 60_000,
+    readyTimeoutMs: 10_000, basicAuth: true, secretMountPath: '/run/secrets/', functionNamespace: 'openfaas-fn', maxConnectionsPerReplica: 1024,
+    maxQueuePerFunction: 100, defaultMaxConcurrency: 0, logLevel: 'info',
+  });
+});
+
+t.test('OpenFaaS names and formats', async (t) => {
+  const c = loadConfig({ read_timeout: '30', write_timeout: '1m', upstream_timeout: '500ms', basic_auth: 'false', function_namespace: 'staging', basic_auth_user: 'u', basic_auth_password: 'p' });
+  t.match(c, { readTimeoutMs: 30_000, writeTimeoutMs: 60_000, upstreamTimeoutMs: 500, basicAuth: false, functionNamespace: 'staging', basicAuthUser: 'u' });
+  t.notOk(JSON.stringify(describeConfig(c)).includes('"p"'), 'credentials are not described');
+});
+
+t.test('every problem reported at once; booleans never coerced', async (t) => {
+  t.throws(() => loadConfig({ port: 'x', read_timeout: 'soon', basic_auth: 'maybe' }), /port[\s\S]*read_timeout[\s\S]*basic_auth/);
+  t.throws(() => loadConfig({ basic_auth_user: 'only-user' }), /set both or neither/);
+  t.throws(() => loadConfig({ function_namespace: 'Bad_NS' }), /function_namespace/);
+  t.equal(loadConfig({ basic_auth: 'false' }).basicAuth, false);
+});

@@ -1,0 +1,29 @@
+/** /metrics on the metrics port: OpenFaaS names and labels, plus ours; /healthz there; not on the main port. */
+import t from 'tap';
+import { deployFunction, httpRequest, startGateway, startUpstream } from '../testing/gateway-harness.js';
+
+t.test('invocation metrics, service count and load gauges', async (t) => {
+  const up = await startUpstream((req, res) => res.writeHead(req.url === '/fail' ? 500 : 200).end('x'));
+  const h = await startGateway({ endpointUrl: () => up.url });
+  t.teardown(async () => {
+    await h.close();
+    await up.close();
+  });
+  await deployFunction(h.provider, { service: 'echo', labels: { 'com.openfaas.scale.min': '2' } });
+  await httpRequest(`${h.url}/function/echo`);
+  await httpRequest(`${h.url}/function/echo.openfaas-fn/fail`);
+  await h.gateway.refreshServiceCounts();
+  const metrics = await httpRequest(`${h.metricsUrl}/metrics`);
+  t.equal(metrics.status, 200);
+  const text = metrics.body;
+  t.match(text, 'gateway_function_invocation_total{function_name="echo.openfaas-fn",code="200"} 1');
+  t.match(text, 'gateway_function_invocation_total{function_name="echo.openfaas-fn",code="500"} 1');
+  t.match(text, /gateway_functions_seconds_bucket\{le="0\.005",function_name="echo\.openfaas-fn",code="200"\}/);
+  t.match(text, 'gateway_function_invocation_started{function_name="echo.openfaas-fn"} 2');
+  t.match(text, 'gateway_service_count{function_name="echo.openfaas-fn"} 2');
+  t.match(text, 'gateway_function_inflight{function_name="echo.openfaas-fn"} 0');
+  t.match(text, 'gateway_function_queue_depth{function_name="echo.openfaas-fn"} 0');
+  t.notMatch(text, /nodejs_|process_cpu/, 'no default-registry metrics');
+  t.equal((await httpRequest(`${h.metricsUrl}/healthz`)).status, 200);
+  t.equal((await httpRequest(`${h.url}/metrics`)).status, 404, '/metrics is not on the main port');
+});

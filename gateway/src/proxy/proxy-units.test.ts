@@ -1,0 +1,68 @@
+/** Pure pieces of the proxy: path parsing, header rewriting, replica picking, the concurrency limiter. */
+import t from 'tap';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { parseInvocationPath } from './invocation-path.js';
+import { pickLeastInFlight } from './replica-picker.js';
+import { buildClientResponseHeaders, buildUpstreamRequestHeaders } from './upstream-headers.js';
+
+t.test('parseInvocationPath', async (t) => {
+  t.same(parseInvocationPath('/function/echo'), { rawName: 'echo', upstreamPath: '/' });
+  t.same(parseInvocationPath('/function/echo/'), { rawName: 'echo', upstreamPath: '/' });
+  t.same(parseInvocationPath('/function/echo.staging/a/b?x=1'), { rawName: 'echo.staging', upstreamPath: '/a/b?x=1' });
+  t.same(parseInvocationPath('/function/echo?x=1&y'), { rawName: 'echo', upstreamPath: '/?x=1&y' });
+  t.equal(parseInvocationPath('/function/'), undefined);
+  t.equal(parseInvocationPath('/function//x'), undefined);
+});
+
+t.test('buildUpstreamRequestHeaders strips hop-by-hop, keeps or makes a call id, adds forwarding headers', async (t) => {
+  const raw = ['Host', 'gw:8080', 'Connection', 'keep-alive, X-Hop', 'X-Hop', '1', 'Transfer-Encoding', 'chunked', 'TE', 'trailers', 'Expect', '100-continue', 'Content-Type', 'text/plain', 'Upgrade', 'h2c'];
+  const built = buildUpstreamRequestHeaders(raw, '10.1.2.3', '123000000', () => 'generated');
+  t.same(built.headers, ['Content-Type', 'text/plain', 'x-call-id', 'generated', 'x-start-time', '123000000', 'x-forwarded-for', '10.1.2.3', 'x-forwarded-host', 'gw:8080']);
+  t.equal(built.callId, 'generated');
+  t.equal(built.chunked, true);
+  t.equal(built.contentLength, -1);
+  const given = buildUpstreamRequestHeaders(['X-Call-Id', 'abc', 'X-Forwarded-For', 'client', 'Content-Length', '5'], undefined, '1', () => t.fail('not called') as never);
+  t.equal(given.callId, 'abc');
+  t.equal(given.contentLength, 5);
+  t.same(given.headers, ['X-Call-Id', 'abc', 'X-Forwarded-For', 'client', 'Content-Length', '5', 'x-start-time', '1']);
+});
+
+t.test('buildClientResponseHeaders', async (t) => {
+  const out = buildClientResponseHeaders({ 'content-type': 'text/plain', connection: 'keep-alive, x-hop', 'x-hop': '1', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked', 'set-cookie': ['a=1', 'b=2'] }, 'cid', '99', 0.25, false);
+  t.same(out, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'], 'x-call-id': 'cid', 'x-start-time': '99', 'x-duration-seconds': '0.250000' });
+  const keep = buildClientResponseHeaders({ 'x-duration-seconds': '0.1' }, 'c', '1', 2, true);
+  t.equal(keep['x-duration-seconds'], '0.1', "the watchdog's own measurement is kept");
+  t.equal(keep.connection, 'close', 'draining closes keep-alive');
+});
+
+t.test('pickLeastInFlight', async (t) => {
+  t.equal(pickLeastInFlight([], 0), undefined);
+  const a = { id: 'a', inFlight: 2 };
+  const b = { id: 'b', inFlight: 0 };
+  const c = { id: 'c', inFlight: 1 };
+  t.equal(pickLeastInFlight([a, b, c], 0), b);
+  const idle = [{ id: 'x', inFlight: 0 }, { id: 'y', inFlight: 0 }, { id: 'z', inFlight: 0 }];
+  t.same([0, 1, 2, 3].map((r) => pickLeastInFlight(idle, r)?.id), ['x', 'y', 'z', 'x'], 'ties rotate');
+});
+
+t.test('ConcurrencyLimiter: bound, FIFO queue, rejection, cancel, resize, unbounded', async (t) => {
+  const started: string[] = [];
+  const item = (name: string) => ({ name, start: () => started.push(name) });
+  const limiter = new ConcurrencyLimiter<ReturnType<typeof item>>(1, 2);
+  const [a, b, c, d] = [item('a'), item('b'), item('c'), item('d')];
+  t.equal(limiter.acquire(a), 'run');
+  t.equal(limiter.acquire(b), 'queued');
+  t.equal(limiter.acquire(c), 'queued');
+  t.equal(limiter.acquire(d), 'rejected');
+  t.equal(limiter.queued, 2);
+  t.ok(limiter.cancel(b));
+  t.notOk(limiter.cancel(b));
+  limiter.release();
+  t.same(started, ['c'], 'oldest remaining waiter runs');
+  t.equal(limiter.active, 1);
+  limiter.acquire(item('e'));
+  limiter.resize(3, 2);
+  t.same(started, ['c', 'e'], 'a wider bound admits waiters');
+  const unbounded = new ConcurrencyLimiter(0, 0);
+  for (let i = 0; i < 100; i++) t.equal(unbounded.acquire(item(String(i))), 'run');
+});
