@@ -34,6 +34,11 @@ export interface AsyncRoutesOptions {
    * instead apply auth to all `/system/*` with a root hook registered before this plugin.
    */
   readonly authenticate?: onRequestHookHandler;
+  /**
+   * Register `/system/async*` here too. The real gateway sets false and mounts `systemAsyncRoutes` inside its
+   * basic-auth `/system` scope instead (see README). @defaultValue true
+   */
+  readonly includeSystemRoutes?: boolean;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
@@ -104,6 +109,7 @@ export const asyncRoutes: FastifyPluginAsync<AsyncRoutesOptions> = async (app, o
     return fn !== undefined && (await options.functionExists(fn));
   }
 
+  if (options.includeSystemRoutes === false) return;
   await app.register(systemAsyncRoutes, { queuer: options.queuer, defaultNamespace, ...(options.authenticate ? { authenticate: options.authenticate } : {}) });
 };
 
