@@ -7,9 +7,14 @@ import { systemClock } from './clock.js';
 import { LoadRing } from './load-ring.js';
 import { DEFAULT_METRICS_WINDOWS, type FunctionLoadReading, type MetricsSource, type MetricsSourceConfig } from './metrics-source.js';
 
-/** What the gateway's invocation path exposes: running totals per function (`name.namespace`). */
+export type LoadCounterSnapshot = ReadonlyMap<string, { readonly requestsTotal: number; readonly inFlight: number }>;
+
+/**
+ * What the gateway exposes: running totals per function (`name.namespace`). `registryLoadCounters(registry)`
+ * implements it over the gateway's metrics; may be async because prom-client reads are.
+ */
 export interface LocalLoadCounters {
-  snapshot(): ReadonlyMap<string, { readonly requestsTotal: number; readonly inFlight: number }>;
+  snapshot(): LoadCounterSnapshot | Promise<LoadCounterSnapshot>;
 }
 
 export function createLocalMetricsSource(config: Extract<MetricsSourceConfig, { kind: 'local' }>): MetricsSource {
@@ -22,7 +27,7 @@ export function createLocalMetricsSource(config: Extract<MetricsSourceConfig, { 
     kind: 'local',
     async read() {
       const nowMs = clock.now();
-      const snapshot = config.counters.snapshot();
+      const snapshot = await config.counters.snapshot();
       // Functions that left the snapshot (removed) lose their history, which bounds the map.
       for (const fn of rings.keys()) if (!snapshot.has(fn)) rings.delete(fn);
       const readings = new Map<string, FunctionLoadReading>();
