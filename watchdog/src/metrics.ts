@@ -3,8 +3,10 @@
  *
  * No prom-client: the watchdog has zero runtime packages, and recording must cost almost nothing on the module-mode
  * hot path. A series is found with two Map lookups (method, then status code) and updated in place; no strings are
- * built per request. Rendering happens only when /metrics is scraped.
+ * built per request. Rendering happens only when /metrics is scraped, on its own listener (port 8081) so scrapes
+ * never compete with max_inflight and the endpoint need not be exposed with the function.
  */
+import { createServer, type Server } from 'node:http';
 
 /** Prometheus client default buckets, in seconds. */
 export const DEFAULT_BUCKETS_SECONDS: readonly number[] = Object.freeze([
@@ -85,4 +87,25 @@ export class WatchdogMetrics {
 /** Methods come from clients; keep the exposition parseable whatever they send. */
 function escapeLabel(value: string): string {
   return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+
+/** of-watchdog serves metrics with 500 ms read/write timeouts; a scrape is small and local. */
+const METRICS_REQUEST_TIMEOUT_MS = 500;
+
+export function createMetricsServer(metrics: WatchdogMetrics): Server {
+  const server = createServer({ requestTimeout: METRICS_REQUEST_TIMEOUT_MS, headersTimeout: METRICS_REQUEST_TIMEOUT_MS }, (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found\n');
+      return;
+    }
+    const body = metrics.render();
+    res.writeHead(200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+    });
+    res.end(body);
+  });
+  return server;
 }

@@ -10,8 +10,7 @@ import type { WatchdogError } from './errors.js';
 import { createExecutor } from './executors/index.js';
 import { Lifecycle, defaultLockPath } from './lifecycle.js';
 import type { Logger } from './logger.js';
-import { createMetricsServer } from './metrics-server.js';
-import { WatchdogMetrics } from './metrics.js';
+import { createMetricsServer, WatchdogMetrics } from './metrics.js';
 import { createRequestListener } from './request-router.js';
 import { drainServer } from './shutdown.js';
 

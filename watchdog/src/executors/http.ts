@@ -8,10 +8,9 @@
  */
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { HEADERS } from '@funtainer/core/headers';
+import { HEADERS, HOP_BY_HOP_HEADERS } from '@funtainer/core/headers';
 import { formatDurationSeconds, sendInternalError } from '../internal-response.js';
 import type { Executor, ExecutorDeps, InvokeContext } from './executor.js';
-import { withoutHopByHop } from './proxy-headers.js';
 import { UpstreamProcess, type UpstreamProcessOptions } from './upstream-process.js';
 
 export interface HttpExecutorOptions extends Omit<UpstreamProcessOptions, 'host' | 'port'> {
@@ -102,4 +101,22 @@ export class HttpExecutor implements Executor {
       req.pipe(upstream);
     });
   }
+}
+
+/*
+ * Header filtering on node's flat rawHeaders arrays ([name, value, name, value, ...]): keeps the client's spelling and
+ * order and skips building a header object per request; http.request and writeHead both accept the flat form.
+ */
+/** Removes hop-by-hop headers; returns the input itself when there is nothing to remove (the common case). */
+export function withoutHopByHop(rawHeaders: readonly string[]): string[] {
+  let kept: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) {
+      kept ??= rawHeaders.slice(0, i);
+    } else if (kept !== undefined) {
+      kept.push(name, rawHeaders[i + 1] as string);
+    }
+  }
+  return kept ?? (rawHeaders as string[]);
 }

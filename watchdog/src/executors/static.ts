@@ -7,9 +7,8 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { contentTypeFor } from './content-types.js';
 import type { Executor, ExecutorDeps } from './executor.js';
-import { isInside, resolveStaticPath } from './static-path.js';
+import { contentTypeFor, isInside, resolveStaticPath } from './static-files.js';
 
 interface FoundFile {
   readonly path: string;

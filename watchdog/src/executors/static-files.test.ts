@@ -1,5 +1,5 @@
 import t from 'tap';
-import { resolveStaticPath } from './static-path.js';
+import { contentTypeFor, resolveStaticPath } from './static-files.js';
 
 const root = '/srv/public';
 t.equal(resolveStaticPath(root, '/index.html'), '/srv/public/index.html');
@@ -13,3 +13,6 @@ t.equal(resolveStaticPath(root, '/..%2fsecret'), undefined, 'encoded slash refus
 t.equal(resolveStaticPath(root, '/a%5c..%5csecret'), undefined, 'backslash refused');
 t.equal(resolveStaticPath(root, '/a%00.html'), undefined, 'NUL refused');
 t.equal(resolveStaticPath(root, '/%E0%A4%A'), undefined, 'malformed escape refused');
+
+t.equal(contentTypeFor('.HTML'), 'text/html; charset=utf-8', 'content types by extension, any case');
+t.equal(contentTypeFor('.unknown'), 'application/octet-stream');

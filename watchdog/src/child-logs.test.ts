@@ -1,5 +1,5 @@
 import t from 'tap';
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter } from './child-logs.js';
 
 function split(maxLineBytes: number, ...chunks: string[]): string[] {
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { IncomingMessage } from 'node:http';
-import { buildCgiEnv, canonicalEnvName } from './cgi-env.js';
+import { buildCgiEnv, canonicalEnvName } from './fork-process.js';
 
 t.equal(canonicalEnvName('x-call-id'), 'X_Call_Id');
 t.equal(canonicalEnvName('content-type'), 'Content_Type');
