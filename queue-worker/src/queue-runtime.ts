@@ -51,6 +51,9 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
     connection: workerConnection,
     concurrency: config.concurrency,
     lockDuration: config.lockDurationMs,
+    // Stalled jobs are found in two passes of this interval, so a crashed worker's jobs resume within
+    // about 2 × lock_duration.
+    stalledInterval: config.lockDurationMs,
     // A job whose worker died is re-run (at-least-once); a second stall in a row fails it instead of looping.
     maxStalledCount: 2,
     settings: {
@@ -64,6 +67,7 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
     connection: workerConnection,
     concurrency: config.concurrency,
     lockDuration: config.lockDurationMs,
+    stalledInterval: config.lockDurationMs,
     maxStalledCount: 2,
   });
   const onRedisError = (component: string) => (err: Error) => log.error({ component, err }, 'redis error');
