@@ -41,11 +41,19 @@ export async function setUpDockerProviderFixture(t: Test): Promise<DockerProvide
         readyTimeoutMs: 20_000,
         sweepIntervalMs: 1_000,
         pullTimeoutMs: 15_000,
+        ...(process.env['FUNTAINER_TEST_LOG'] ? { logger: consoleLogger } : {}),
         ...extra,
       }),
     spec: (service, extra = {}) => FunctionDeploymentSchema.parse({ image, envProcess: 'node handler.js', ...extra, service }),
   };
 }
+
+/** FUNTAINER_TEST_LOG=1 prints the provider's log lines (as TAP comments) when a test needs debugging. */
+const consoleLogger = {
+  info: (obj: object, msg?: string) => console.log(`# info ${msg ?? ''} ${JSON.stringify(obj)}`),
+  warn: (obj: object, msg?: string) => console.log(`# warn ${msg ?? ''} ${JSON.stringify(obj)}`),
+  error: (obj: object, msg?: string) => console.log(`# error ${msg ?? ''} ${JSON.stringify(obj)}`),
+};
 
 /** POSTs `body` to a replica (or any watchdog URL) and returns the parsed JSON. */
 export async function invoke(url: string, query = '', body = 'hi'): Promise<{ status: number; json: Record<string, unknown> }> {

@@ -195,8 +195,10 @@ export class DockerProvider implements FunctionProvider {
 
   #onContainerGone(id: string, key: string): void {
     const set = this.#sets.get(key);
-    const replica = set?.get(id);
-    if (!set || !replica || replica.state === 'draining') return;
+    if (!set) return;
+    set.markDead(id);
+    const replica = set.get(id);
+    if (!replica || replica.state === 'draining') return;
     if (set.delete(id)) this.#emit(set);
     void this.#requestConverge(key);
   }

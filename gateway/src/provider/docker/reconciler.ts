@@ -34,7 +34,9 @@ export class Reconciler {
   ) {}
 
   async converge(set: ReplicaSet): Promise<void> {
-    const observed = await this.engine.list(set.fn);
+    const listed = await this.engine.list(set.fn);
+    set.pruneDead(new Set(listed.map((o) => o.id)));
+    const observed = listed.map((o) => (o.running && set.isDead(o.id) ? { ...o, running: false } : o));
     const running = new Set(observed.filter((o) => o.running).map((o) => o.id));
     for (const replica of set.replicas()) {
       if (!running.has(replica.id) && replica.state !== 'draining') this.#apply(set, set.delete(replica.id));

@@ -52,13 +52,7 @@ export class ReplicaEngine {
     return this.launches.use(async () => {
       const options = buildContainerCreateOptions(spec, identity, image, this.settings);
       options.name = `${options.name}${this.settings.nameSuffix}`;
-      let id: string;
-      try {
-        id = (await this.#call('create a container', () => this.docker.createContainer(options))).id;
-      } catch (err) {
-        if (!isConflict(err)) throw err;
-        id = (await this.#call('inspect a container', () => this.docker.getContainer(options.name as string).inspect())).Id;
-      }
+      const id = await this.#createOrAdopt(options);
       try {
         await this.#call('start a container', () => this.docker.getContainer(id).start());
       } catch (err) {
@@ -68,6 +62,26 @@ export class ReplicaEngine {
       const ip = info.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
       return { id, url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined };
     });
+  }
+
+  /**
+   * A name conflict means the slot's container exists: a running one was made by another gateway and is adopted;
+   * a dead or dying one (being removed) is removed and the create retried once.
+   */
+  async #createOrAdopt(options: Docker.ContainerCreateOptions): Promise<string> {
+    const name = options.name as string;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.#call('create a container', () => this.docker.createContainer(options))).id;
+      } catch (err) {
+        if (!isConflict(err) || attempt > 0) throw err;
+      }
+      const existing = await this.#call('inspect a container', () => this.docker.getContainer(name).inspect()).catch(() => undefined);
+      if (existing?.State?.Running && !existing.State.Dead) return existing.Id;
+      if (existing) await this.remove(existing.Id);
+      // removal of a dying container is asynchronous in the engine; give it a moment before the retry
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** `docker stop` with the grace period (the watchdog drains on SIGTERM), then remove. Missing is fine. */
@@ -87,7 +101,8 @@ export class ReplicaEngine {
     try {
       await this.#call('remove a container', () => this.docker.getContainer(id).remove({ force: true }));
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      // 409 = the engine is already removing it (another pass or gateway got there first)
+      if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }
 

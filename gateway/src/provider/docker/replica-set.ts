@@ -21,6 +21,11 @@ export class ReplicaSet {
   /** undefined while the function is being removed. */
   definition: StoredDefinition | undefined;
   readonly #replicas = new Map<string, Replica>();
+  /**
+   * Containers the engine reported dead (event `die`). `docker ps` can still list one as running for a moment
+   * after the event; without this a reconcile pass would adopt it and wait for a readiness that never comes.
+   */
+  readonly #dead = new Set<string>();
   #endpoints: readonly Endpoint[] = [];
 
   constructor(fn: QualifiedName, definition: StoredDefinition) {
@@ -60,6 +65,19 @@ export class ReplicaSet {
   delete(id: string): boolean {
     if (!this.#replicas.delete(id)) return false;
     return this.#refresh();
+  }
+
+  markDead(id: string): void {
+    this.#dead.add(id);
+  }
+
+  isDead(id: string): boolean {
+    return this.#dead.has(id);
+  }
+
+  /** Forgets dead ids the engine no longer lists, so the set stays bounded. */
+  pruneDead(listed: ReadonlySet<string>): void {
+    for (const id of this.#dead) if (!listed.has(id)) this.#dead.delete(id);
   }
 
   /** Recomputes the cached endpoint list (ready replicas, by slot); true when it changed. */
