@@ -32,6 +32,7 @@ BASE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 BUSYBOX="${FUNTAINER_BUSYBOX:-/bin/busybox}"
 
 FORCE=0
+REBUILD_REASON=""   # set by an image function to rebuild even when the fingerprint matches
 SELECTED=()
 for arg in "$@"; do
   case "$arg" in
@@ -183,7 +184,7 @@ image_label() {
 #   --change INSTR       docker import --change (ENV/CMD/LABEL/WORKDIR/USER/ENTRYPOINT ...)
 #   --check CMD          smoke test run with `docker run --rm TAG sh -c CMD` after the build
 #   --fingerprint-extra S  anything else that should trigger a rebuild when it changes
-# Skips the build when TAG exists with the same fingerprint (unless --force).
+# Skips the build when TAG exists with the same fingerprint (unless --force or REBUILD_REASON).
 build_rootfs_image() {
   local tag=$1; shift
   local -a bins=() libs_of=() files=() links=() changes=() checks=()
@@ -234,13 +235,14 @@ build_rootfs_image() {
 
   local old
   old=$(image_label "$tag" funtainer.base.fingerprint)
-  if [[ $FORCE == 0 && -n $old && $old == "$fingerprint" ]]; then
+  if [[ $FORCE == 0 && -n $old && $old == "$fingerprint" && -z ${REBUILD_REASON:-} ]]; then
     log "$tag: already built ($(human_size "$(docker image inspect -f '{{.Size}}' "$tag")"), inputs unchanged)"
     return 0
   fi
   if [[ $FORCE == 1 ]]; then log "$tag: building (--force)"
   elif [[ -z $old ]]; then log "$tag: building (not present)"
-  else log "$tag: rebuilding (inputs changed: ${REBUILD_REASON:-host binaries or build logic})"
+  elif [[ -n ${REBUILD_REASON:-} ]]; then log "$tag: rebuilding ($REBUILD_REASON)"
+  else log "$tag: rebuilding (inputs changed: host binaries, options or build logic)"
   fi
 
   # ---- rootfs

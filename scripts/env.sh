@@ -25,6 +25,7 @@ _log_prefix=env
 
 REDIS_PORT="${FUNTAINER_REDIS_PORT:-6379}"
 DOCKER_START_TIMEOUT="${DOCKER_START_TIMEOUT:-60}"
+DOCKER_PIDFILE="${DOCKER_PIDFILE:-/var/run/docker.pid}"
 REDIS_START_TIMEOUT="${REDIS_START_TIMEOUT:-30}"
 LOG_DIR="$STATE_DIR/log"
 
@@ -152,7 +153,7 @@ step_docker() {
   mkdir -p "$LOG_DIR"
   local dlog="$LOG_DIR/dockerd.log" start pid=""
   start=$(now)
-  if [[ -f /var/run/docker.pid ]]; then pid=$(cat /var/run/docker.pid 2>/dev/null || true); fi
+  if [[ -f $DOCKER_PIDFILE ]]; then pid=$(cat "$DOCKER_PIDFILE" 2>/dev/null || true); fi
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && grep -q dockerd "/proc/$pid/cmdline" 2>/dev/null; then
     log "docker: dockerd (pid $pid) is running but not answering yet; waiting up to ${DOCKER_START_TIMEOUT}s"
     dlog=""
