@@ -28,7 +28,7 @@ function start(command, argv, env = {}) {
   return child;
 }
 
-async function waitForStatus(url, status = 200, deadlineMs = 10_000) {
+async function waitForStatus(url, status = 200, deadlineMs = 30_000) {
   const end = Date.now() + deadlineMs;
   for (;;) {
     try {
@@ -99,7 +99,9 @@ async function main() {
     const bareRun = await wrk(`http://127.0.0.1:${barePort}/`);
     const upstreamPort = String(nextPort++);
     const env = Object.fromEntries(Object.entries(template).map(([k, v]) => [k, v.replaceAll('PORT', upstreamPort)]));
-    const wd = await startWatchdog(env);
+    const wd = await startWatchdog(env).catch((err) => {
+      throw new Error(`${name} mode: ${err.message}`);
+    });
     const run = await wrk(`http://127.0.0.1:${wd.port}/`, name === 'module' ? wd.child.pid : undefined);
     results.runs[name] = { ...run, bareRps: bareRun.rps, startMs: Number(wd.startMs.toFixed(1)) };
     await stop(wd.child);
