@@ -68,6 +68,7 @@ async function main() {
   let gateway;
   let scaling;
   let provider;
+  const deployed = [];
   try {
     provider = await DockerProvider.create({ network: run.network, secretsDir: run.secretsDir, extraLabels: run.labels, drainMs: 50, stopGraceSeconds: 2 });
     await provider.start();
@@ -80,6 +81,7 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
 
     const service = run.uniqueName('cold');
+    deployed.push(service);
     await provider.deploy(FunctionDeploymentSchema.parse({ service, image, labels: { ...run.labels, 'com.openfaas.scale.zero': 'true' } }));
     const fn = { name: service, namespace: 'openfaas-fn' };
     const url = `${base}/function/${service}`;
@@ -138,6 +140,7 @@ async function main() {
         provider, registry: new Registry(),
       });
       const hot = run.uniqueName('hot');
+      deployed.push(hot);
       await provider.deploy(FunctionDeploymentSchema.parse({ service: hot, image, labels: { ...run.labels, 'com.openfaas.scale.target': '5', 'com.openfaas.scale.max': '4' } }));
       const hotFn = { name: hot, namespace: 'openfaas-fn' };
       await until(() => get200(`${base}/function/${hot}`), 'hot function to serve', 120_000, 50);
@@ -159,6 +162,9 @@ async function main() {
     }
   } finally {
     await scaling?.close();
+    // Remove functions through the provider first: a replica launch still in flight would otherwise land after
+    // the label-based cleanup below and outlive the run.
+    for (const name of deployed) await provider?.remove({ name, namespace: 'openfaas-fn' }).catch(() => undefined);
     await gateway?.close();
     await provider?.close();
     await prometheus?.stop();
