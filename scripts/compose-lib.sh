@@ -14,6 +14,7 @@
 #   FUNTAINER_ADMIN_USER   [admin]  user name written to secrets/basic-auth-user when created
 #   FUNTAINER_SECRETS_GID  [1000]   group that may read the admin credential files
 #   FUNTAINER_PULL_TIMEOUT [120]    seconds per `docker pull` attempt
+#   FUNTAINER_COMPOSE_OVERRIDE      extra compose files (colon-separated) layered on docker-compose.yml
 
 COMPOSE_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib.sh
@@ -38,12 +39,19 @@ export FUNTAINER_DATA_DIR
 # Label the gateway's Docker provider puts on every function container it creates.
 FUNCTION_LABEL=com.funtainer.function
 
-# compose ARGS...: docker-compose for this repository's compose file and project.
+# compose ARGS...: docker-compose for this repository's compose file and project, plus the
+# override files listed (colon-separated) in FUNTAINER_COMPOSE_OVERRIDE.
 compose() {
+  local -a files=(-f "$ROOT/docker-compose.yml") extra=()
+  local f
+  if [[ -n ${FUNTAINER_COMPOSE_OVERRIDE:-} ]]; then
+    IFS=: read -ra extra <<<"$FUNTAINER_COMPOSE_OVERRIDE"
+    for f in "${extra[@]}"; do [[ -n $f ]] && files+=(-f "$f"); done
+  fi
   if have docker-compose; then
-    docker-compose --project-directory "$ROOT" -f "$ROOT/docker-compose.yml" -p "$COMPOSE_PROJECT_NAME" "$@"
+    docker-compose --project-directory "$ROOT" "${files[@]}" -p "$COMPOSE_PROJECT_NAME" "$@"
   elif docker compose version >/dev/null 2>&1; then
-    docker compose --project-directory "$ROOT" -f "$ROOT/docker-compose.yml" -p "$COMPOSE_PROJECT_NAME" "$@"
+    docker compose --project-directory "$ROOT" "${files[@]}" -p "$COMPOSE_PROJECT_NAME" "$@"
   else
     die "docker-compose not installed (apt-get install -y docker-compose)"
   fi

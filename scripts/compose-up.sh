@@ -38,7 +38,7 @@ main() {
   local f
   for f in deploy/prometheus/prometheus.yml deploy/prometheus/alert.rules.yml deploy/alertmanager/alertmanager.yml; do
     # a missing bind-mount source would be created by Docker as an empty directory
-    [[ -f $ROOT/$f ]] || die "$f is missing (docker-compose.yml mounts it)"
+    [[ -f $ROOT/$f || -n ${FUNTAINER_COMPOSE_OVERRIDE:-} ]] || die "$f is missing (docker-compose.yml mounts it)"
   done
   ensure_credentials
   export_docker_gid
