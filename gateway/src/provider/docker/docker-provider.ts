@@ -48,9 +48,12 @@ export class DockerProvider implements FunctionProvider {
   }
 
   private constructor(options: ResolvedDockerProviderOptions) {
-    this.#options = options;
-    const { docker, logger, extraLabels, engineTimeoutMs } = options;
-    const nameSuffix = scopeSuffix(extraLabels);
+    const { id: scope, nameSuffix } = scopeOf(options.extraLabels);
+    // Every resource carries its scope and every query filters on it, so a production gateway and test runs
+    // on the same engine never see (adopt, converge or remove as orphans) each other's functions.
+    const extraLabels = { ...options.extraLabels, [SCOPE_LABEL]: scope };
+    this.#options = options = { ...options, extraLabels };
+    const { docker, logger, engineTimeoutMs } = options;
     this.#listeners = new EndpointListeners((err) => logger.error({ err }, 'endpoints listener failed'));
     this.#store = new FunctionStore(docker, extraLabels, nameSuffix, engineTimeoutMs, logger);
     this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix }, new Semaphore(options.launchConcurrency));
@@ -241,9 +244,12 @@ export class DockerProvider implements FunctionProvider {
   }
 }
 
-/** Short stable suffix for names of resources in an isolated scope (extra labels set), empty otherwise. */
-function scopeSuffix(extraLabels: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(extraLabels).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return '';
-  return `-${createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 6)}`;
+export const SCOPE_LABEL = 'com.funtainer.scope';
+
+/** `default` without extra labels; else a short hash of them, also appended to container and volume names. */
+function scopeOf(extraLabels: Readonly<Record<string, string>>): { id: string; nameSuffix: string } {
+  const entries = Object.entries(extraLabels).filter(([k]) => k !== SCOPE_LABEL).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return { id: 'default', nameSuffix: '' };
+  const id = createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 6);
+  return { id, nameSuffix: `-${id}` };
 }
