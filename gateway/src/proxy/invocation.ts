@@ -36,15 +36,24 @@ const DISPATCHED = 3;
 const RESPONDING = 4;
 const DONE = 5;
 
+/**
+ * Bodies up to this size with a declared Content-Length are read before dispatch and sent as one Buffer:
+ * undici then writes request line, headers and body in a single syscall instead of several (measured:
+ * the difference is large for small JSON bodies). Anything larger or chunked streams through untouched.
+ */
+const SMALL_BODY_BYTES = 16 * 1024;
+
 const kInvocation = Symbol('funtainer.invocation');
 type TaggedResponse = ServerResponse & { [kInvocation]?: Invocation };
+type TaggedRequest = IncomingMessage & { [kInvocation]?: Invocation };
 
 export class Invocation implements Dispatcher.DispatchHandler, Startable, ReplicaWaiter {
   #phase = ADMITTING;
   #callId = '';
   #startTimeNs = '';
   #headers: string[] = [];
-  #body: Readable | null = null;
+  #body: Readable | Buffer | null = null;
+  #bodyChunks: Buffer[] | undefined;
   #admittedAt = 0;
   #status = 0;
   #holdsSlot = false;
@@ -76,7 +85,29 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
       return;
     }
     if (built.chunked) this.#body = limit > 0 ? pipeline(this.req, new BodyLimit(limit), ignoreError) : this.req;
-    else if (built.contentLength > 0) this.#body = this.req;
+    else if (built.contentLength > SMALL_BODY_BYTES) this.#body = this.req;
+    else if (built.contentLength > 0) {
+      this.#bodyChunks = [];
+      (this.req as TaggedRequest)[kInvocation] = this;
+      this.req.on('data', onSmallBodyData);
+      this.req.on('end', onSmallBodyEnd);
+      return;
+    }
+    this.#admit();
+  }
+
+  smallBodyData(chunk: Buffer): void {
+    this.#bodyChunks?.push(chunk);
+  }
+
+  smallBodyEnd(): void {
+    const chunks = this.#bodyChunks as Buffer[];
+    this.#bodyChunks = undefined;
+    this.#body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    if (this.#phase === ADMITTING) this.#admit();
+  }
+
+  #admit(): void {
     const admission = this.route.limiter.acquire(this);
     if (admission === 'run') this.start();
     else if (admission === 'queued') this.#phase = QUEUED;
@@ -219,6 +250,14 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
 
 function onClientClose(this: TaggedResponse): void {
   this[kInvocation]?.clientClosed();
+}
+
+function onSmallBodyData(this: TaggedRequest, chunk: Buffer): void {
+  this[kInvocation]?.smallBodyData(chunk);
+}
+
+function onSmallBodyEnd(this: TaggedRequest): void {
+  this[kInvocation]?.smallBodyEnd();
 }
 
 function onClientDrain(this: TaggedResponse): void {
