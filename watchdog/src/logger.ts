@@ -63,11 +63,20 @@ function serializeFields(fields: LogFields | undefined): LogFields | undefined {
     const value = fields[key];
     if (value instanceof Error) {
       out ??= { ...fields };
-      const code = (value as { code?: unknown }).code;
-      out[key] = { name: value.name, message: value.message, ...(code === undefined ? {} : { code }) };
+      out[key] = describeError(value);
     }
   }
   return out ?? fields;
+}
+
+/** name, message, code, and the cause chain (a load failure's real reason is usually in `cause`). */
+function describeError(err: Error, depth = 0): Record<string, unknown> {
+  const code = (err as { code?: unknown }).code;
+  const described: Record<string, unknown> = { name: err.name, message: err.message };
+  if (code !== undefined) described.code = code;
+  if (err.cause instanceof Error && depth < 3) described.cause = describeError(err.cause, depth + 1);
+  else if (err.cause !== undefined) described.cause = String(err.cause);
+  return described;
 }
 
 /** A logger that drops everything; handy default for tests that do not inspect logs. */
