@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import type { ProviderLogger } from './docker-provider-options.js';
 import { CONTAINER_LABELS, parseReplicaLabels, type ReplicaIdentity } from './labels.js';
 import { sleep } from './readiness.js';
-import { scopeFilters } from './replica-engine.js';
+import { scopeFilters } from './scope.js';
 
 export type ContainerEventHandler = (event: { action: string; id: string; identity: ReplicaIdentity }) => void;
 

@@ -4,7 +4,6 @@
  * under a lock. Engine events (a replica died) and a periodic sweep (another gateway changed something, a missed
  * event) request reconcile passes; `endpoints()` answers from memory.
  */
-import { createHash } from 'node:crypto';
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
@@ -25,6 +24,7 @@ import { functionLogs } from './log-stream.js';
 import { Reconciler } from './reconciler.js';
 import { ReplicaEngine } from './replica-engine.js';
 import { ReplicaSet } from './replica-set.js';
+import { scopeOf, SCOPE_LABEL } from './scope.js';
 import { SecretStore } from './secret-store.js';
 import { Sweeper } from './sweeper.js';
 
@@ -242,14 +242,4 @@ export class DockerProvider implements FunctionProvider {
   #assertNamespace(namespace: string): void {
     if (!this.#options.namespaces.includes(namespace)) throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `namespace "${namespace}" is not available`);
   }
-}
-
-export const SCOPE_LABEL = 'com.funtainer.scope';
-
-/** `default` without extra labels; else a short hash of them, also appended to container and volume names. */
-function scopeOf(extraLabels: Readonly<Record<string, string>>): { id: string; nameSuffix: string } {
-  const entries = Object.entries(extraLabels).filter(([k]) => k !== SCOPE_LABEL).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return { id: 'default', nameSuffix: '' };
-  const id = createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 6);
-  return { id, nameSuffix: `-${id}` };
 }

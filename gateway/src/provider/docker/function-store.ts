@@ -14,7 +14,7 @@ import { functionKey } from '../function-spec.js';
 import { isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
 import { DEFINITION_LABELS, definitionLabels, parseDefinitionLabels, type StoredDefinition } from './labels.js';
 import type { ProviderLogger } from './docker-provider-options.js';
-import { scopeFilters } from './replica-engine.js';
+import { scopeFilters } from './scope.js';
 
 interface DefinitionVolume {
   readonly volume: string;

@@ -9,6 +9,7 @@ import { isConflict, isNotFound, isNotModified, mapDockerError, withDeadline } f
 import { buildContainerCreateOptions, WATCHDOG_PORT, type ContainerSettings, type ImageFacts } from './container-spec.js';
 import { CONTAINER_LABELS, parseReplicaLabels, type ReplicaIdentity } from './labels.js';
 import type { Semaphore } from './concurrency.js';
+import { scopeFilters } from './scope.js';
 
 export interface ObservedReplica {
   readonly id: string;
@@ -115,9 +116,4 @@ export class ReplicaEngine {
       throw mapDockerError(err, what);
     }
   }
-}
-
-/** `key=value` label filters selecting only this provider's scope (its extra labels). */
-export function scopeFilters(extraLabels: Readonly<Record<string, string>>): string[] {
-  return Object.entries(extraLabels).map(([k, v]) => `${k}=${v}`);
 }
