@@ -47,6 +47,8 @@ export interface GatewayDeps {
   readonly systemRoutes?: ReadonlyArray<FastifyPluginAsync<GatewayPluginOptions>>;
   /** Scale from zero (the autoscaler's waker): called when a request finds a function with no ready replica. */
   readonly wakeFunction?: (fn: QualifiedName) => Promise<void>;
+  /** The autoscaler's per-function state, shown by GET /system/function/<name>. */
+  readonly describeScaling?: (fn: QualifiedName) => object | undefined;
 }
 
 export interface Gateway {
@@ -97,7 +99,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandlers(app);
 
-  const routeDeps = { provider, functions, config };
+  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling };
   await app.register(healthRoutes);
   await app.register(async (system) => {
     requireBasicAuth(system, auth);

@@ -39,6 +39,10 @@ export const GatewayEnvSchema = z
     functions_network: z.string().default('funtainer-functions'),
     secrets_dir: optionalString,
     log_level: z.enum(LOG_LEVELS).default('info'),
+    redis_url: z.string().default('redis://127.0.0.1:6379'),
+    async_enabled: envBoolean(true),
+    async_queue_name: z.string().default('funtainer-async'),
+    max_async_body_bytes: envInt(1024 * 1024, { min: 1 }),
     funtainer_release: z.string().default('dev'),
     funtainer_sha: z.string().default('unknown'),
   })
@@ -66,6 +70,10 @@ export const GatewayEnvSchema = z
     functionsNetwork: env.functions_network,
     secretsDir: env.secrets_dir,
     logLevel: env.log_level,
+    redisUrl: env.redis_url,
+    asyncEnabled: env.async_enabled,
+    asyncQueueName: env.async_queue_name,
+    maxAsyncBodyBytes: env.max_async_body_bytes,
     release: env.funtainer_release,
     sha: env.funtainer_sha,
   }));

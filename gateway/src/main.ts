@@ -10,8 +10,11 @@ import { describeConfig, loadConfig } from './config.js';
 import { resolveCredentials } from './credentials.js';
 import { dockerClientFor } from './docker-connection.js';
 import { DockerProvider } from './provider/docker/docker-provider.js';
+import { loadAutoscalingConfig } from './autoscaler/autoscaling-config.js';
+import { createExtensions } from './extensions.js';
 
 const config = loadConfig(process.env);
+const autoscalingConfig = loadAutoscalingConfig(process.env);
 const log = pino(loggerOptions('gateway', config.logLevel));
 process.on('unhandledRejection', (err) => {
   log.fatal({ err }, 'unhandled rejection');
@@ -38,16 +41,18 @@ if (auth?.generated) {
   process.stderr.write(`\nGenerated gateway credentials (saved to ${auth.passwordFile}):\n  user: ${auth.credentials.user}\n  password: ${auth.credentials.password}\n\n`);
 }
 
+const registry = new Registry();
+const extensions = createExtensions({ config, autoscaling: autoscalingConfig, provider, registry, log });
 gateway = await buildGateway({
   provider,
   config,
-  registry: new Registry(),
+  registry,
+  ...extensions.gatewayDeps,
   ...(auth ? { credentials: auth.credentials } : {}),
   logger: loggerOptions('gateway', config.logLevel),
-  // TODO(async): extraRoutes: [asyncRoutes], systemRoutes: [systemAsyncRoutes, alertRoutes] once wired.
-  // TODO(autoscaler): wakeFunction: (fn) => waker.wake(fn)
 });
 const { port, metricsPort } = await gateway.listen();
+extensions.start();
 log.info({ port, metricsPort, auth: auth?.source ?? 'off', config: describeConfig(config) }, 'gateway listening');
 
 let stopping = false;
@@ -56,6 +61,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   log.info({ signal }, 'draining: no new connections, waiting for in-flight invocations');
   await gateway?.close();
+  await extensions.close();
   // Functions keep running: close() only stops the provider's background work.
   await provider.close();
   log.info('gateway stopped');

@@ -41,6 +41,8 @@ export interface AsyncRoutesOptions {
   readonly includeSystemRoutes?: boolean;
   /** Clock, for tests. */
   readonly now?: () => number;
+  /** Called after a job is stored (not awaited): lets a function scaled to zero start before the worker calls it. */
+  readonly onEnqueued?: (fn: QualifiedName) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -81,6 +83,7 @@ export const asyncRoutes: FastifyPluginAsync<AsyncRoutesOptions> = async (app, o
       enqueuedAt: nowMs,
     };
     await options.queuer.enqueue(job);
+    options.onEnqueued?.(fn);
     return reply.code(202).header(HEADERS.callId, callId).header(HEADERS.startTime, startTime).send();
   }
 

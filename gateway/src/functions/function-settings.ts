@@ -5,6 +5,7 @@
  */
 import { LABELS } from '@funtainer/core/labels';
 import { formatDurationMs, parseBoolean, parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
+import { parseScalingLabels } from '../autoscaler/scaling-settings.js';
 
 export interface GatewayLimits {
   readonly upstreamTimeoutMs: number;
@@ -48,6 +49,9 @@ export function validateFunctionLabels(labels: Labels, limits: GatewayLimits): s
   if (rawPrivate !== undefined && parseBoolean(rawPrivate) === undefined) {
     problems.push(`labels.${LABELS.private}: "${rawPrivate}" is not a boolean (use true or false)`);
   }
+  // Scaling labels are checked here too so a deploy reports every label problem in one 400.
+  const scaling = parseScalingLabels(labels);
+  if (!scaling.ok) problems.push(...scaling.errors.map((e) => `labels.${e}`));
   return problems;
 }
 

@@ -1,10 +1,13 @@
 /** What the system-API route plugins receive; built once in app.ts. */
 import type { GatewayConfig } from '../config.js';
 import type { FunctionTable } from '../functions/function-table.js';
+import type { QualifiedName } from '@funtainer/core/names';
 import type { FunctionProvider } from '../provider/provider.js';
 
 export interface RouteDeps {
   readonly provider: FunctionProvider;
   readonly functions: FunctionTable;
   readonly config: GatewayConfig;
+  /** The autoscaler's view of a function (target, current, paused, last decision) for GET /system/function. */
+  readonly describeScaling?: ((fn: QualifiedName) => object | undefined) | undefined;
 }

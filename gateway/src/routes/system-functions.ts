@@ -64,7 +64,8 @@ export function systemFunctionRoutes(deps: RouteDeps): FastifyPluginAsync {
         if (status === undefined) {
           throw new FuntainerError('FUNTAINER_ERR_FUNCTION_NOT_FOUND', `function "${fn.name}" not found in namespace "${fn.namespace}"`);
         }
-        return withCount(status);
+        const scaling = deps.describeScaling?.(fn);
+        return scaling === undefined ? withCount(status) : { ...withCount(status), scaling };
       },
     });
   };
