@@ -7,13 +7,20 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
+      // Late-bound references (declared, captured by a callback, assigned once later) are fine.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Only config modules and composition roots may read the environment (parsed once, validated, frozen).
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read process.env only in config.ts or main.ts.' }],
     },
   },
   {
-    files: ['**/main.ts', '**/config.ts', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.mjs', 'cli/src/**', 'templates/**', 'functions/**'],
+    files: ['**/main.ts', '**/config.ts', '**/src/testing/**', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.mjs', 'cli/src/**', 'templates/**', 'functions/**'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Function handlers follow the OpenFaaS node templates: CommonJS modules.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
