@@ -31,7 +31,8 @@ if (reason) {
     request(`${gw.url}${path}`, { method, body, headers: { 'content-type': 'application/octet-stream', ...headers } });
   const statusOf = async (callId: string) => {
     const res = await request(`${gw.url}/system/async/${callId}`);
-    return res.statusCode === 200 ? ((await res.body.json()) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- status bodies are probed field by field) : (await res.body.dump(), undefined);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- status bodies are probed field by field
+    return res.statusCode === 200 ? ((await res.body.json()) as Record<string, any>) : (await res.body.dump(), undefined);
   };
   // The gateway strips /function/<name> (the function sees "/"), so the scripted function is told which
   // behaviour to play by a header the client sends and the worker forwards.
