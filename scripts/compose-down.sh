@@ -27,6 +27,26 @@ for arg in "$@"; do
   esac
 done
 
+# node -e program run inside the gateway container: DELETE /system/functions for each
+# name.namespace argument, with the mounted admin credentials.
+# shellcheck disable=SC2016
+DELETE_FUNCTIONS_JS='
+const fs = require("fs");
+const read = (f) => fs.readFileSync("/run/secrets/" + f, "utf8").trim();
+const auth = "Basic " + Buffer.from(read("basic-auth-user") + ":" + read("basic-auth-password")).toString("base64");
+(async () => {
+  for (const arg of process.argv.slice(1)) {
+    const dot = arg.lastIndexOf(".");
+    const body = JSON.stringify({ functionName: arg.slice(0, dot), namespace: arg.slice(dot + 1) });
+    const res = await fetch("http://127.0.0.1:" + (process.env.port || 8080) + "/system/functions", {
+      method: "DELETE", headers: { authorization: auth, "content-type": "application/json" }, body,
+      signal: AbortSignal.timeout(60000),
+    });
+    console.log("[compose-down] delete " + arg + ": " + res.status);
+  }
+})().catch((err) => { console.error(String(err)); process.exit(1); });
+'
+
 main() {
   require_docker
   local t0 fns
@@ -36,9 +56,23 @@ main() {
   fns=$(function_containers)
   if [[ $VOLUMES == 1 ]]; then
     if [[ -n $fns ]]; then
-      log "removing $(wc -w <<<"$fns") function container(s) on $FUNCTIONS_NETWORK"
+      # Through the gateway first: it also deletes the functions' definitions (labelled Docker
+      # volumes that docker-compose does not know), and it would re-create containers removed
+      # behind its back. Only functions with a container on this stack's network are touched.
+      local names
       # shellcheck disable=SC2086
-      docker rm -f -v $fns >/dev/null
+      names=$(docker inspect -f '{{ index .Config.Labels "com.funtainer.function" }}.{{ index .Config.Labels "com.funtainer.namespace" }}' $fns 2>/dev/null | sort -u | tr '\n' ' ')
+      log "deleting function(s) through the gateway: $names"
+      # shellcheck disable=SC2086
+      timeout 120 docker exec "$(compose ps -q gateway 2>/dev/null | head -n1)" node -e "$DELETE_FUNCTIONS_JS" $names \
+        || warn "could not delete the functions through the gateway (removing their containers only)"
+      compose stop --timeout 20 gateway >/dev/null 2>&1 || true
+      fns=$(function_containers)
+      if [[ -n $fns ]]; then
+        log "removing $(wc -w <<<"$fns") function container(s) on $FUNCTIONS_NETWORK"
+        # shellcheck disable=SC2086
+        docker rm -f -v $fns >/dev/null
+      fi
     fi
     compose down --volumes --remove-orphans --timeout 20
     if [[ -d $FUNTAINER_DATA_DIR/function-secrets ]]; then

@@ -170,6 +170,13 @@ if (reason) {
     spawnSync('docker', ['network', 'rm', NETWORK, `${PROJECT}_default`], { stdio: 'ignore', timeout: 60_000 });
     const volumes = spawnSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     if (volumes.length) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore', timeout: 60_000 });
+    // function definitions are labelled volumes of the gateway's Docker provider; compose-down.sh deletes the
+    // functions through the gateway, this catches what a failed run left behind
+    const definitions = spawnSync('docker', ['volume', 'ls', '-q', '--filter', 'name=funtainer-def-'], { encoding: 'utf8' }).stdout.split('\n').filter((v) => v.includes(`-${RUN_ID}-r`));
+    if (definitions.length) {
+      t.comment(`removing ${definitions.length} leftover function definition volume(s)`);
+      spawnSync('docker', ['volume', 'rm', '-f', ...definitions], { stdio: 'ignore', timeout: 60_000 });
+    }
     const images = SAMPLE_FUNCTIONS.map((name) => `funtainer-it/${name}:${RUN_ID}`);
     spawnSync('docker', ['rmi', '-f', ...images], { stdio: 'ignore', timeout: 60_000 });
     await rm(dataDir, { recursive: true, force: true });
