@@ -1,6 +1,6 @@
 /**
- * Follows the engine's event stream for Funtainer replica containers so a crashed or killed replica leaves the
- * endpoints within milliseconds instead of at the next sweep. The stream is re-opened (with a short backoff) when
+ * Follows the engine's event stream for Funtainer replica containers so a crashed, killed or paused replica
+ * leaves the endpoints within milliseconds instead of at the next sweep. The stream is re-opened (with a short backoff) when
  * the engine drops it; the periodic sweep covers whatever happens while it is down.
  */
 import type Docker from 'dockerode';
@@ -18,10 +18,11 @@ interface EngineEvent {
 }
 
 /**
- * Actions after which a container no longer serves. Not `kill`/`stop`: they precede `die` while the container
+ * `die`/`destroy`: the container no longer serves. Not `kill`/`stop`: they precede `die` while the container
  * still shows as running, and a reconcile pass triggered then would take the dying container for a live one.
+ * `pause`/`unpause`: scale to zero done by another gateway (or by hand) must show here as quickly.
  */
-const GONE_ACTIONS = ['die', 'destroy'];
+const WATCHED_ACTIONS = ['die', 'destroy', 'pause', 'unpause'];
 
 export function followContainerEvents(
   docker: Docker,
@@ -30,7 +31,7 @@ export function followContainerEvents(
   logger: ProviderLogger,
   signal: AbortSignal,
 ): Promise<void> {
-  const filters = { type: ['container' as const], event: GONE_ACTIONS, label: [CONTAINER_LABELS.function, ...scopeFilters(extraLabels)] };
+  const filters = { type: ['container' as const], event: WATCHED_ACTIONS, label: [CONTAINER_LABELS.function, ...scopeFilters(extraLabels)] };
   return (async () => {
     while (!signal.aborted) {
       try {

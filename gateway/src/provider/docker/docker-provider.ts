@@ -1,8 +1,9 @@
 /**
  * FunctionProvider on a Docker engine. Definitions (desired state) live in Docker as labelled volumes
  * (function-store.ts); replicas are labelled containers converged towards them by the reconciler, per function
- * under a lock. Engine events (a replica died) and a periodic sweep (another gateway changed something, a missed
- * event) request reconcile passes; `endpoints()` answers from memory.
+ * under a lock. Engine events (a replica died or was paused) and a periodic sweep (another gateway changed
+ * something, a missed event) request reconcile passes; `endpoints()` answers from memory.
+ * Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container state, so a restarted gateway keeps it.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
@@ -12,8 +13,11 @@ import {
   assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf, toFunctionStatus,
 } from '../function-spec.js';
 import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider.js';
+import type { PausableProvider } from '../../autoscaler/pausable-provider.js';
 import { KeyedLock, Semaphore } from './concurrency.js';
+import { handleContainerEvent } from './container-event-handler.js';
 import { followContainerEvents } from './container-events.js';
+import { ConvergeQueue } from './converge-queue.js';
 import { functionTimeoutMs } from './container-spec.js';
 import { resolveDockerProviderOptions, type DockerProviderOptions, type ResolvedDockerProviderOptions } from './docker-provider-options.js';
 import { FunctionStore } from './function-store.js';
@@ -21,6 +25,7 @@ import { ensureFunctionsNetwork } from './functions-network.js';
 import { ImageResolver } from './image-resolver.js';
 import type { StoredDefinition } from './labels.js';
 import { functionLogs } from './log-stream.js';
+import { Pauser } from './pauser.js';
 import { Reconciler } from './reconciler.js';
 import { ReplicaEngine } from './replica-engine.js';
 import { ReplicaSet } from './replica-set.js';
@@ -28,7 +33,7 @@ import { scopeOf, SCOPE_LABEL } from './scope.js';
 import { SecretStore } from './secret-store.js';
 import { Sweeper } from './sweeper.js';
 
-export class DockerProvider implements FunctionProvider {
+export class DockerProvider implements FunctionProvider, PausableProvider {
   readonly name = 'funtainer-docker';
   readonly #options: ResolvedDockerProviderOptions;
   readonly #sets = new Map<string, ReplicaSet>();
@@ -40,6 +45,8 @@ export class DockerProvider implements FunctionProvider {
   readonly #secrets: SecretStore;
   readonly #reconciler: Reconciler;
   readonly #sweeper: Sweeper;
+  readonly #pauser: Pauser;
+  readonly #converges: ConvergeQueue;
   readonly #lifetime = new AbortController();
   #events: Promise<void> | undefined;
 
@@ -60,9 +67,14 @@ export class DockerProvider implements FunctionProvider {
     this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger);
     this.#secrets = new SecretStore(options.secretsDir, options.user);
     this.#reconciler = new Reconciler(this.#engine, this.#images, options, (set) => this.#emit(set), logger, this.#lifetime.signal);
+    this.#pauser = new Pauser({
+      engine: this.#engine, settings: options, changed: (set) => this.#emit(set), logger, signal: this.#lifetime.signal,
+      becomeReady: (set, replica) => this.#reconciler.becomeReady(set, replica),
+    });
+    this.#converges = new ConvergeQueue({ lock: this.#lock, sets: this.#sets, store: this.#store, reconciler: this.#reconciler, logger, signal: this.#lifetime.signal });
     this.#sweeper = new Sweeper({
       store: this.#store, engine: this.#engine, sets: this.#sets, intervalMs: options.sweepIntervalMs, logger, signal: this.#lifetime.signal,
-      converge: (key) => this.#requestConverge(key),
+      converge: (key) => this.#converges.request(key),
     });
   }
 
@@ -93,6 +105,19 @@ export class DockerProvider implements FunctionProvider {
     assertReplicaCount(replicas);
     await this.#change(fn, async (current) => ({ ...current, replicas }));
   }
+
+  /** Out of the endpoints at once, then `docker pause` every replica. The desired count is kept. Idempotent. */
+  async pause(fn: QualifiedName): Promise<void> {
+    await this.#withSet(fn, (set) => this.#pauser.pause(set));
+  }
+
+  /** Thaws the paused replicas, resolves once they answer ready, then queues a pass (a slot lost while paused). */
+  async unpause(fn: QualifiedName): Promise<void> {
+    await this.#withSet(fn, (set) => this.#pauser.unpause(set));
+    void this.#converges.request(functionKey(fn));
+  }
+
+  readonly isPaused = (fn: QualifiedName): boolean => this.#sets.get(functionKey(fn))?.isPaused() ?? false;
 
   async remove(fn: QualifiedName): Promise<void> {
     const key = functionKey(fn);
@@ -162,7 +187,8 @@ export class DockerProvider implements FunctionProvider {
   async start(): Promise<void> {
     const { docker, network, extraLabels, engineTimeoutMs, logger } = this.#options;
     await ensureFunctionsNetwork(docker, network, extraLabels, engineTimeoutMs);
-    this.#events ??= followContainerEvents(docker, extraLabels, (event) => this.#onContainerGone(event.id, functionKey(event.identity)), logger, this.#lifetime.signal);
+    const eventDeps = { sets: this.#sets, emit: (set: ReplicaSet) => this.#emit(set), requestConverge: (key: string) => void this.#converges.request(key) };
+    this.#events ??= followContainerEvents(docker, extraLabels, (e) => handleContainerEvent(eventDeps, functionKey(e.identity), e.action, e.id), logger, this.#lifetime.signal);
     await this.#sweeper.start();
   }
 
@@ -185,6 +211,8 @@ export class DockerProvider implements FunctionProvider {
       const set = this.#sets.get(key) ?? new ReplicaSet(fn, definition);
       set.definition = definition;
       this.#sets.set(key, set);
+      // Scaling (or updating) a paused function ends the pause; scaling it to 0 removes the frozen replicas.
+      if (definition.replicas > 0) await this.#pauser.unpause(set);
       await this.#reconciler.converge(set);
     });
   }
@@ -196,37 +224,14 @@ export class DockerProvider implements FunctionProvider {
     functionTimeoutMs(spec, this.#options.defaultTimeoutMs);
   }
 
-  #onContainerGone(id: string, key: string): void {
-    const set = this.#sets.get(key);
-    if (!set) return;
-    set.markDead(id);
-    const replica = set.get(id);
-    if (!replica || replica.state === 'draining') return;
-    if (set.delete(id)) this.#emit(set);
-    void this.#requestConverge(key);
+  /** Runs `task` on the function's set under its lock; FUNCTION_NOT_FOUND when it is not deployed. */
+  #withSet(fn: QualifiedName, task: (set: ReplicaSet) => Promise<void>): Promise<void> {
+    return this.#lock.run(functionKey(fn), async () => {
+      const set = this.#sets.get(functionKey(fn));
+      if (!set?.definition) throw functionNotFound(fn);
+      await task(set);
+    });
   }
-
-  /** Queues one reconcile pass for the function; requests arriving while one is queued share it. Never rejects. */
-  #requestConverge(key: string): Promise<void> {
-    if (this.#lifetime.signal.aborted) return Promise.resolve();
-    const queued = this.#pending.get(key);
-    if (queued) return queued;
-    const pass = this.#lock.run(key, async () => {
-      this.#pending.delete(key);
-      const set = this.#sets.get(key);
-      if (!set) return;
-      // Another gateway may have changed the definition since our last sweep; acting on a stale one would undo it.
-      const fresh = await this.#store.load(set.fn);
-      if (!fresh) set.definition = undefined;
-      else if (!set.definition || fresh.revision > set.definition.revision) set.definition = fresh;
-      await this.#reconciler.converge(set);
-      if (!set.definition) this.#sets.delete(key);
-    }).catch((err: unknown) => this.#options.logger.warn({ fn: key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed'));
-    this.#pending.set(key, pass);
-    return pass;
-  }
-
-  readonly #pending = new Map<string, Promise<void>>();
 
   #emit(set: ReplicaSet): void {
     this.#listeners.emit(set.fn, set.definition ? set.endpoints : []);

@@ -1,15 +1,17 @@
 /**
  * Desired vs actual for one function, run under that function's lock. One pass:
- *  1. observe the function's containers; forget replicas that are gone, remove exited/crashed ones;
- *  2. adopt running containers this process does not know yet (restart, second gateway) once they answer ready;
- *  3. launch every missing slot of the current generation and wait for it to be ready;
+ *  1. observe the function's containers; forget replicas that are gone, remove exited/crashed ones (paused ones
+ *     are alive), and follow pauses/unpauses made elsewhere;
+ *  2. adopt containers this process does not know yet (restart, second gateway): running ones once they answer
+ *     ready, paused ones as paused;
+ *  3. unless the function is paused, launch every missing slot of the current generation and wait for it to be ready;
  *  4. retire what is no longer wanted (extra slots; older generations once the new one is fully ready):
  *     out of the endpoints first, then drain, then `docker stop` with a grace period, then remove.
  * Failures of single replicas are logged and left for the next pass (events and the sweep trigger one).
  */
 import type { ProviderLogger } from './docker-provider-options.js';
 import type { ImageResolver } from './image-resolver.js';
-import type { ReplicaEngine } from './replica-engine.js';
+import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import type { Replica, ReplicaSet } from './replica-set.js';
 import { sleep, waitReady } from './readiness.js';
 import type { ReplicaIdentity } from './labels.js';
@@ -36,20 +38,28 @@ export class Reconciler {
   async converge(set: ReplicaSet): Promise<void> {
     const listed = await this.engine.list(set.fn);
     set.pruneDead(new Set(listed.map((o) => o.id)));
-    const observed = listed.map((o) => (o.running && set.isDead(o.id) ? { ...o, running: false } : o));
-    const running = new Set(observed.filter((o) => o.running).map((o) => o.id));
+    const observed = listed.map((o) => (set.isDead(o.id) ? { ...o, running: false, paused: false } : o));
+    // Paused containers are alive (frozen by the scale-to-zero policy, possibly by another gateway): never dead.
+    const alive = new Map(observed.filter((o) => o.running || o.paused).map((o) => [o.id, o]));
     for (const replica of set.replicas()) {
-      if (!running.has(replica.id) && replica.state !== 'draining') this.#apply(set, set.delete(replica.id));
+      if (!alive.has(replica.id) && replica.state !== 'draining') this.#apply(set, set.delete(replica.id));
     }
-    await Promise.all(observed.filter((o) => !o.running).map((o) => this.engine.remove(o.id).catch((err) => this.#warn(set, 'remove exited replica', err))));
+    await Promise.all(observed.filter((o) => !alive.has(o.id)).map((o) => this.engine.remove(o.id).catch((err) => this.#warn(set, 'remove exited replica', err))));
+    const thawed = this.#mirrorPauses(set, alive);
 
     const definition = set.definition;
     const desired = definition?.replicas ?? 0;
     const generation = definition?.generation ?? -1;
-    const adopt = observed.filter((o) => o.running && !set.get(o.id) && o.identity.generation === generation && o.identity.slot < desired);
-    await Promise.all(adopt.map((o) => this.#becomeReady(set, { id: o.id, identity: o.identity, url: o.url, state: 'starting' })));
+    const adopt = [...alive.values()].filter((o) => !set.get(o.id) && o.identity.generation === generation && o.identity.slot < desired);
+    // Paused containers found by a restarted or second gateway stay paused: the first request unpauses them.
+    for (const o of adopt.filter((a) => a.paused)) set.put({ id: o.id, identity: o.identity, url: o.url, state: 'paused' });
+    await Promise.all([
+      ...thawed.map((replica) => this.becomeReady(set, replica)),
+      ...adopt.filter((o) => o.running).map((o) => this.becomeReady(set, { id: o.id, identity: o.identity, url: o.url, state: 'starting' })),
+    ]);
 
-    if (definition) {
+    // While paused, a missing slot is not relaunched: it would take traffic the policy wants at zero. Unpause does.
+    if (definition && !set.isPaused()) {
       const taken = new Set(set.replicas().filter((r) => r.identity.generation === generation && r.state !== 'draining').map((r) => r.identity.slot));
       const missing = [...Array(desired).keys()].filter((slot) => !taken.has(slot));
       if (missing.length > 0) {
@@ -59,10 +69,30 @@ export class Reconciler {
     }
 
     const currentReady = set.replicas().filter((r) => r.identity.generation === generation && r.state === 'ready').length;
-    const unwanted = [...observed.filter((o) => o.running && !set.get(o.id)).map((o) => ({ id: o.id, identity: o.identity, url: o.url, state: 'starting' as const })), ...set.replicas()]
+    const untracked = [...alive.values()].filter((o) => !set.get(o.id))
+      .map((o): Replica => ({ id: o.id, identity: o.identity, url: o.url, state: o.paused ? 'paused' : 'starting' }));
+    const unwanted = [...untracked, ...set.replicas()]
       .filter((r) => r.state !== 'draining')
       .filter((r) => r.identity.slot >= desired || (r.identity.generation !== generation && currentReady >= desired));
     await Promise.all(unwanted.map((r) => this.#retire(set, r)));
+  }
+
+  /**
+   * Makes tracked replicas follow a pause or unpause done elsewhere (another gateway, `docker pause` by hand):
+   * newly frozen ones leave the endpoints; thawed ones are returned, to be probed before they get traffic.
+   */
+  #mirrorPauses(set: ReplicaSet, alive: ReadonlyMap<string, ObservedReplica>): Replica[] {
+    const thawed: Replica[] = [];
+    for (const replica of set.replicas()) {
+      const o = alive.get(replica.id);
+      if (o?.paused && (replica.state === 'ready' || replica.state === 'starting')) {
+        this.#apply(set, set.setState(replica.id, 'paused'));
+      } else if (o?.running && replica.state === 'paused') {
+        set.setState(replica.id, 'starting');
+        thawed.push(replica);
+      }
+    }
+    return thawed;
   }
 
   async #launch(set: ReplicaSet, identity: ReplicaIdentity, image: { user: string }): Promise<void> {
@@ -70,14 +100,14 @@ export class Reconciler {
     if (!spec) return;
     try {
       const { id, url } = await this.engine.launch(spec, identity, image);
-      await this.#becomeReady(set, { id, identity, url, state: 'starting' });
+      await this.becomeReady(set, { id, identity, url, state: 'starting' });
     } catch (err) {
       this.#warn(set, 'launch replica', err);
     }
   }
 
   /** Tracks the replica as starting and waits for its watchdog; a replica that never gets ready is removed. */
-  async #becomeReady(set: ReplicaSet, replica: Replica): Promise<void> {
+  async becomeReady(set: ReplicaSet, replica: Replica): Promise<void> {
     set.put(replica);
     const started = Date.now();
     const ready = replica.url !== undefined &&
@@ -100,11 +130,13 @@ export class Reconciler {
   /** Out of rotation first, so no new request reaches it; then drain, stop (watchdog drains on SIGTERM), remove. */
   async #retire(set: ReplicaSet, replica: Replica): Promise<void> {
     const wasReady = replica.state === 'ready';
+    const frozen = replica.state === 'paused';
     if (!set.get(replica.id)) set.put(replica);
     this.#apply(set, set.setState(replica.id, 'draining'));
     if (wasReady) await this.#drain(replica.id);
     try {
-      await this.engine.stopAndRemove(replica.id);
+      // A frozen replica has nothing in flight and could not run its SIGTERM drain anyway: remove it at once.
+      await (frozen ? this.engine.remove(replica.id) : this.engine.stopAndRemove(replica.id));
     } catch (err) {
       this.#warn(set, 'stop replica', err);
     } finally {

@@ -1,6 +1,6 @@
 /**
  * Engine operations on replica containers, each with a deadline and errors mapped once: list a function's
- * containers, launch one (create + start + read its IP), and stop/remove one. No state lives here.
+ * containers, launch one (create + start + read its IP), pause/unpause one, and stop/remove one. No state lives here.
  */
 import type Docker from 'dockerode';
 import type { FunctionDeployment } from '@funtainer/core/contracts';
@@ -15,6 +15,8 @@ export interface ObservedReplica {
   readonly id: string;
   readonly identity: ReplicaIdentity;
   readonly running: boolean;
+  /** `docker pause`d (cgroup frozen): alive, keeps its memory and IP, serves nothing until unpaused. */
+  readonly paused: boolean;
   /** Watchdog base URL on the functions network; undefined when the container has no IP there. */
   readonly url: string | undefined;
 }
@@ -43,7 +45,7 @@ export class ReplicaEngine {
       const identity = parseReplicaLabels(c.Labels);
       if (!identity) continue;
       const ip = c.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
-      observed.push({ id: c.Id, identity, running: c.State === 'running', url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined });
+      observed.push({ id: c.Id, identity, running: c.State === 'running', paused: c.State === 'paused', url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined });
     }
     return observed;
   }
@@ -85,6 +87,19 @@ export class ReplicaEngine {
     }
   }
 
+  /**
+   * `docker pause`. Idempotent: 409 (already paused, or not running: the reconciler deals with a dead one) and 404
+   * (gone) are fine.
+   */
+  async pause(id: string): Promise<void> {
+    await this.#idempotent('pause a container', () => this.docker.getContainer(id).pause());
+  }
+
+  /** `docker unpause`. Idempotent: 409 (not paused) and 404 (gone) are fine. */
+  async unpause(id: string): Promise<void> {
+    await this.#idempotent('unpause a container', () => this.docker.getContainer(id).unpause());
+  }
+
   /** `docker stop` with the grace period (the watchdog drains on SIGTERM), then remove. Missing is fine. */
   async stopAndRemove(id: string): Promise<void> {
     const container = this.docker.getContainer(id);
@@ -103,6 +118,14 @@ export class ReplicaEngine {
       await this.#call('remove a container', () => this.docker.getContainer(id).remove({ force: true }));
     } catch (err) {
       // 409 = the engine is already removing it (another pass or gateway got there first)
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  }
+
+  async #idempotent(what: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.#call(what, run);
+    } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }

@@ -1,13 +1,14 @@
 /**
  * The provider's in-memory view of one function: its definition (desired state) and the replicas it knows of
  * (actual state), with the ready endpoint list cached because `endpoints()` runs per request.
- * A replica gets traffic only in state `ready`; `draining` replicas are out of rotation but still running.
+ * A replica gets traffic only in state `ready`; `draining` replicas are out of rotation but still running;
+ * `paused` replicas are frozen by `docker pause` (out of rotation, memory kept) until unpaused.
  */
 import type { QualifiedName } from '@funtainer/core/names';
 import type { Endpoint } from '../provider.js';
 import type { ReplicaIdentity, StoredDefinition } from './labels.js';
 
-export type ReplicaState = 'starting' | 'ready' | 'draining';
+export type ReplicaState = 'starting' | 'ready' | 'draining' | 'paused';
 
 export interface Replica {
   readonly id: string;
@@ -43,6 +44,20 @@ export class ReplicaSet {
 
   get(id: string): Replica | undefined {
     return this.#replicas.get(id);
+  }
+
+  /**
+   * Paused = at least one replica is paused and none is starting or ready. Derived from the replicas' states,
+   * which mirror Docker's (a reconcile pass adopts containers Docker reports `paused`), so a restarted or second
+   * gateway sees the same answer; a partly paused function (someone is waking it) counts as running.
+   */
+  isPaused(): boolean {
+    let paused = false;
+    for (const replica of this.#replicas.values()) {
+      if (replica.state === 'starting' || replica.state === 'ready') return false;
+      if (replica.state === 'paused') paused = true;
+    }
+    return paused;
   }
 
   readyCount(): number {
