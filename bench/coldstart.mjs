@@ -8,11 +8,13 @@
  *   1. from removed: function scaled to 0, then one request → 200 (kind=cold), p50/p99 over N tries;
  *   2. from paused:  replicas paused, then one request → 200 (kind=paused); needs a provider with pause/unpause,
  *      otherwise reported as skipped;
- *   3. raw Docker:   `docker run -d` of the same image + first HTTP 200 from the container, same N tries;
+ *   3. raw Docker:   create + start + inspect (IP) + first HTTP 200 of the same image through the Docker API
+ *      (dockerode, the client the provider uses, with the provider's own create options), same N tries;
  *   4. scale-up reaction with the Prometheus source at a 1 s scrape: load step → second replica serving.
  * Targets: removed ≤ 1.2 × raw; paused ≤ 0.15 × removed; reaction ≤ 10 s. Needs: npm run build, Docker,
- * /usr/bin/prometheus (step 4). Raw Docker is timed through the docker CLI (process start + inspect included), so it
- * overstates the engine's own create+start; compare with bench/results of the provider tests too. Results: printed and written to bench/results/coldstart-<time>.json.
+ * /usr/bin/prometheus (step 4). Both cold-start sides poll for the first 200 at the same pace and pay the same
+ * engine API costs, so the ratio measures what the gateway, waker and provider add. Results: printed and written
+ * to bench/results/coldstart-<time>.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,16 +23,20 @@ import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 import { buildGateway } from '@funtainer/gateway/app';
 import { loadConfig } from '@funtainer/gateway/config';
 import { DockerProvider } from '@funtainer/gateway/provider/docker/docker-provider';
+import { buildContainerCreateOptions } from '@funtainer/gateway/provider/docker/container-spec';
+import Docker from 'dockerode';
 import { createAutoscaling } from '@funtainer/gateway/autoscaler/autoscaling';
 import { loadAutoscalingConfig } from '@funtainer/gateway/autoscaler/autoscaling-config';
 import { isPausableProvider } from '@funtainer/gateway/autoscaler/pausable-provider';
-import { createDockerTestRun, docker, dockerUnavailableReason, ensureEchoImage } from '../test/dist/helpers/docker.js';
+import { createDockerTestRun, dockerUnavailableReason, ensureEchoImage } from '../test/dist/helpers/docker.js';
 import { prometheusUnavailableReason, startPrometheus } from '../test/dist/helpers/prometheus.js';
 
 const args = process.argv.slice(2);
 const TRIES = Number(args[args.indexOf('--tries') + 1] ?? 0) || 20;
 const SKIP_REACTION = args.includes('--skip-reaction');
 const DEADLINE_MS = 60_000;
+/** The provider's default readiness poll; the raw side polls at the same pace. */
+const READY_POLL_MS = 15;
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -70,7 +76,11 @@ async function main() {
   let provider;
   const deployed = [];
   try {
-    provider = await DockerProvider.create({ network: run.network, secretsDir: run.secretsDir, extraLabels: run.labels, drainMs: 50, stopGraceSeconds: 2 });
+    provider = await DockerProvider.create({
+      network: run.network, secretsDir: run.secretsDir, extraLabels: run.labels, stopGraceSeconds: 2,
+      // as main.ts: a drain ends when the gateway has no request open to the replica
+      inFlight: (id) => gateway?.inFlight(id) ?? 0,
+    });
     await provider.start();
     const registry = new Registry();
     const config = loadConfig({ port: '0', metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'false', state_dir: '/tmp/funtainer-bench-coldstart', ready_timeout: '60s' });
@@ -113,16 +123,23 @@ async function main() {
       results.fromPausedMs = { skipped: 'provider does not implement PausableProvider (pause/unpause/isPaused)' };
     }
 
-    // 3. raw Docker create + start + first 200, same image and network
+    // 3. raw Docker create + start + first 200, same image, network and create options, through the Docker API
+    const engine = new Docker();
+    const spec = FunctionDeploymentSchema.parse({ service: run.uniqueName('raw'), image });
+    const imageUser = (await engine.getImage(image).inspect()).Config?.User ?? '';
     const raw = [];
     for (let i = 0; i < TRIES; i++) {
-      const name = run.uniqueName('raw');
+      const options = buildContainerCreateOptions(spec, { name: spec.service, namespace: 'openfaas-fn', generation: 1, slot: i }, { user: imageUser }, {
+        network: run.network, secretsHostDir: run.secretsDir, defaultTimeoutMs: 30_000, defaultMemory: '256Mi', defaultCpu: '1',
+        pidsLimit: 256, tmpfsSize: '64m', user: '1000:1000', extraLabels: run.labels,
+      });
       const t0 = performance.now();
-      const id = await docker(['run', '-d', '--name', name, '--network', run.network, ...Object.entries(run.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), image]);
-      const ip = await docker(['inspect', '-f', `{{(index .NetworkSettings.Networks "${run.network}").IPAddress}}`, id]);
-      await until(() => get200(`http://${ip}:8080/`), 'raw container to answer');
+      const container = await engine.createContainer(options);
+      await container.start();
+      const ip = (await container.inspect()).NetworkSettings.Networks[run.network]?.IPAddress;
+      await until(() => get200(`http://${ip}:8080/_/ready`), 'raw container to answer', DEADLINE_MS, READY_POLL_MS);
       raw.push(performance.now() - t0);
-      await docker(['rm', '-f', id]);
+      await container.remove({ force: true });
     }
     results.rawDockerMs = summary(raw);
 
