@@ -76,3 +76,26 @@ with_lock() {
 
 # human_size BYTES -> "98.7 MB"
 human_size() { awk -v b="$1" 'BEGIN { printf "%.1f MB\n", b / 1000 / 1000 }'; }
+
+# ---------------------------------------------------------------- deps
+mtime() { stat -c %Y -- "$1"; }
+
+# node_modules is fresh when npm's hidden lockfile is at least as new as package-lock.json
+# and every package.json (root + workspaces).
+deps_fresh() {
+  local hidden=node_modules/.package-lock.json f
+  [[ -f $hidden && -f package-lock.json ]] || return 1
+  local t; t=$(mtime "$hidden")
+  for f in package-lock.json package.json core/package.json watchdog/package.json gateway/package.json queue-worker/package.json cli/package.json; do
+    [[ -f $f ]] || continue
+    [[ $(mtime "$f") -le $t ]] || { log "deps: $f is newer than node_modules"; return 1; }
+  done
+}
+
+install_deps() {
+  if [[ -f package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  else
+    npm install --no-audit --no-fund
+  fi
+}

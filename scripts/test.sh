@@ -77,29 +77,6 @@ skipped() {
   printf '\n[test] ==== %s: skipped (%s)\n' "$1" "$2"
 }
 
-# ---------------------------------------------------------------- deps
-mtime() { stat -c %Y -- "$1"; }
-
-# node_modules is fresh when npm's hidden lockfile is at least as new as package-lock.json
-# and every package.json (root + workspaces).
-deps_fresh() {
-  local hidden=node_modules/.package-lock.json f
-  [[ -f $hidden && -f package-lock.json ]] || return 1
-  local t; t=$(mtime "$hidden")
-  for f in package-lock.json package.json "${UNIT_WORKSPACES[@]/%//package.json}"; do
-    [[ -f $f ]] || continue
-    [[ $(mtime "$f") -le $t ]] || { log "deps: $f is newer than node_modules"; return 1; }
-  done
-}
-
-install_deps() {
-  if [[ -f package-lock.json ]]; then
-    npm ci --no-audit --no-fund
-  else
-    npm install --no-audit --no-fund
-  fi
-}
-
 # ---------------------------------------------------------------- tap
 # test_files PATTERN...: the files matching bash globs (globstar; nothing for no match).
 test_files() {
