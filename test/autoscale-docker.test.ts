@@ -135,7 +135,7 @@ if (fixture) {
       const name = run.uniqueName(`bad-${what.split(' ')[0]}`);
       const res = await deploy(name, labels);
       t.equal(res.status, 400, `${what} → 400`);
-      t.match(res.body, message, `${what}: the message names the label`);
+      t.match(JSON.parse(res.body), { code: 'FUNTAINER_ERR_INVALID_SPEC', message }, `${what}: the message names the label`);
       t.equal(gw.provider.endpoints(fnOf(name)), undefined, `${what}: nothing deployed`);
     }
   });
