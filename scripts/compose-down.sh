@@ -54,6 +54,14 @@ main() {
   # compose interpolates the whole file for every command, `down` included
   export DOCKER_GID="${DOCKER_GID:-0}"
   fns=$(function_containers)
+  # Touch function containers only on a functions network this very project created: another
+  # stack (or a gateway run from a shell) may use a network of the same name.
+  local owner
+  owner=$(docker network inspect -f '{{ index .Labels "com.docker.compose.project" }}' "$FUNCTIONS_NETWORK" 2>/dev/null || true)
+  if [[ -n $fns && $owner != "$COMPOSE_PROJECT_NAME" ]]; then
+    warn "network $FUNCTIONS_NETWORK does not belong to project $COMPOSE_PROJECT_NAME (owner: '${owner:-none}'): leaving its function containers alone"
+    fns=""
+  fi
   if [[ $VOLUMES == 1 ]]; then
     if [[ -n $fns ]]; then
       # Through the gateway first: it also deletes the functions' definitions (labelled Docker
