@@ -53,7 +53,8 @@ stop_all() {
   for pid in "${PIDS[@]+"${PIDS[@]}"}"; do wait "$pid" 2>/dev/null || true; done
   log "stopped; logs are in $STATE"
 }
-trap stop_all INT TERM EXIT
+trap stop_all EXIT
+trap 'stop_all; exit 0' INT TERM
 
 log "starting the gateway on $GATEWAY_URL (log: $STATE/gateway.log)"
 port="$PORT" metrics_port="$METRICS_PORT" state_dir="$STATE" secrets_dir="$STATE/secrets" \
@@ -96,3 +97,4 @@ INFO
 
 wait -n "${PIDS[@]}" || true
 warn "a Funtainer process exited; see $STATE/*.log"
+exit 1
