@@ -5,7 +5,7 @@
  * Docker, seen by a second gateway) → removed, and served from both; 100 concurrent requests at zero → one
  * scale-up; Alertmanager webhooks; bad scaling labels rejected at deploy.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { metricName } from '@funtainer/core/names';
 import { startAutoscaleGateway, type AutoscaleGateway } from './helpers/autoscale-gateway.js';
 import { docker } from './helpers/docker.js';
@@ -31,14 +31,14 @@ if (fixture) {
     (await docker(['ps', '-a', '--filter', `label=funtainer.test=${run.runId}`, '--filter', `label=com.funtainer.function=${name}`, '--format', '{{.State}}'])).split('\n').filter(Boolean);
   const deploy = async (service: string, labels: Record<string, string>) =>
     call(`${gw.url}/system/functions`, { method: 'POST', headers: json, body: JSON.stringify({ service, image, labels }) });
-  const deployServing = async (service: string, labels: Record<string, string>) => {
+  const deployServing = async (t: Test, service: string, labels: Record<string, string>) => {
     t.equal((await deploy(service, labels)).status, 202, `deploy ${service}`);
     await waitFor(async () => (await call(`${gw.url}/function/${service}`, { method: 'POST' })).status === 200, `${service} to serve`, 60_000);
   };
 
   t.test('load scales up within 10 s and back to min, with no error under steady traffic', async (t) => {
     const name = run.uniqueName('hot');
-    await deployServing(name, { 'com.openfaas.scale.target': '5', 'com.openfaas.scale.max': '4' });
+    await deployServing(t, name, { 'com.openfaas.scale.target': '5', 'com.openfaas.scale.max': '4' });
     // ~3 req/s throughout: under one replica's target, so it never holds replicas up by itself.
     const steady = loadLoop(`${gw.url}/function/${name}?delay=300`, 1);
     await new Promise((r) => setTimeout(r, 2_000));
@@ -57,7 +57,7 @@ if (fixture) {
   t.test('idle with scale.zero: paused (in Docker, seen by a second gateway), then removed; served from both', async (t) => {
     const name = run.uniqueName('sleepy');
     const fn = fnOf(name);
-    await deployServing(name, { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '3s' });
+    await deployServing(t, name, { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '3s' });
     await waitFor(() => gw.provider.isPaused(fn), 'the idle function to be paused', 40_000, 100);
     t.equal(ready(name), 0, 'paused replicas are out of the endpoints');
     t.equal(await desired(name), 1, 'desired count kept while paused');
@@ -85,10 +85,40 @@ if (fixture) {
     t.equal(await desired(name), 1);
   });
 
+  t.test('provider pause contract: idempotent, kept by reconcile, scale ends it, scale 0 removes it', async (t) => {
+    const name = run.uniqueName('frozen');
+    const fn = fnOf(name);
+    // scale.zero with a long idle time: the autoscaler neither pauses it nor (once its load reads 0) wakes it.
+    await deployServing(t, name, { 'com.openfaas.scale.min': '2', 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '10m' });
+    await waitFor(() => ready(name) === 2, 'two ready replicas', 30_000);
+    const panicLoad = () => (gw.scaling.autoscaler.state(fn) as { lastDecision?: { inputs?: { loadPanic?: number } } } | undefined)?.lastDecision?.inputs?.loadPanic;
+    await waitFor(() => panicLoad() === 0, 'the deploy request to leave the panic window', 20_000);
+    const changes: number[] = [];
+    const unsubscribe = gw.provider.onEndpointsChanged((changed, endpoints) => { if (changed.name === name) changes.push(endpoints.length); });
+    t.teardown(unsubscribe);
+    await gw.provider.pause(fn);
+    await gw.provider.pause(fn);
+    t.same(changes, [0], 'one change to [] however often it is paused');
+    t.same(await dockerStates(name), ['paused', 'paused']);
+    await new Promise((r) => setTimeout(r, 2_500)); // past a sweep (1 s in tests): paused is not dead
+    t.same(await dockerStates(name), ['paused', 'paused'], 'the reconciler neither removed nor replaced them');
+    await gw.provider.unpause(fn);
+    await gw.provider.unpause(fn);
+    t.equal(ready(name), 2, 'both back in the endpoints when unpause resolves');
+    await gw.provider.pause(fn);
+    await gw.provider.scale(fn, 3);
+    t.notOk(gw.provider.isPaused(fn), 'scale on a paused function ends the pause');
+    t.equal(ready(name), 3);
+    await gw.provider.pause(fn);
+    await gw.provider.scale(fn, 0);
+    t.same(await dockerStates(name), [], 'scale 0 removes the paused containers');
+    t.notOk(gw.provider.isPaused(fn));
+  });
+
   t.test('100 concurrent requests at zero: exactly one scale-up, all answered', async (t) => {
     const name = run.uniqueName('burst');
     // zero=true keeps the autoscaler from bringing it back by itself; the long duration keeps it from pausing.
-    await deployServing(name, { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '10m' });
+    await deployServing(t, name, { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '10m' });
     const scale = await call(`${gw.url}/system/scale-function/${name}`, { method: 'POST', headers: json, body: JSON.stringify({ serviceName: name, replicas: 0 }) });
     t.equal(scale.status, 202);
     await waitFor(async () => (await dockerStates(name)).length === 0, 'replicas removed', 30_000);
@@ -107,7 +137,7 @@ if (fixture) {
 
   t.test('Alertmanager webhook: firing steps up, resolved goes to min, malformed is 400', async (t) => {
     const name = run.uniqueName('alerted');
-    await deployServing(name, { 'com.openfaas.scale.max': '4', 'com.openfaas.scale.factor': '50' });
+    await deployServing(t, name, { 'com.openfaas.scale.max': '4', 'com.openfaas.scale.factor': '50' });
     const alert = (status: string) => JSON.stringify({
       status, receiver: 'scale-up', alerts: [{ status, labels: { alertname: 'APIHighInvocationRate', function_name: name } }],
     });
