@@ -56,7 +56,8 @@ export class Sweeper {
       const key = functionKey(replica.identity);
       if (!definitions.has(key) && !sets.has(key)) {
         this.deps.logger.info({ fn: key, replica: replica.id.slice(0, 12) }, 'removing orphan replica');
-        await engine.stopAndRemove(replica.id).catch(() => undefined);
+        // A paused orphan has nothing to drain and would only sit out the stop grace period frozen.
+        await (replica.paused ? engine.remove(replica.id) : engine.stopAndRemove(replica.id)).catch(() => undefined);
       }
     }
     return [...sets.keys()].map((key) => converge(key));
