@@ -31,7 +31,7 @@ async function startGateway(stateDir: string): Promise<{ url: string; child: Chi
   const child = spawn(process.execPath, [GATEWAY], {
     env: {
       ...process.env, port: '0', metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'false',
-      functions_network: `funtainer-e2e-${RUN_ID}`, state_dir: stateDir, log_level: 'info',
+      functions_network: `funtainer-e2e-${RUN_ID}`, functions_scope: `e2e-${RUN_ID}`, state_dir: stateDir, log_level: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -152,6 +152,7 @@ if (reason) {
     ...process.env,
     COMPOSE_PROJECT_NAME: PROJECT,
     FUNCTIONS_NETWORK: NETWORK,
+    FUNTAINER_SCOPE: PROJECT,
     FUNTAINER_DATA_DIR: dataDir,
     GATEWAY_PORT: String(gatewayPort),
     PROMETHEUS_PORT: String(prometheusPort),

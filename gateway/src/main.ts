@@ -27,6 +27,8 @@ const provider = await DockerProvider.create({
   ...(docker ? { docker } : {}),
   ...(config.secretsDir ? { secretsDir: config.secretsDir } : {}),
   network: config.functionsNetwork,
+  // Gateways sharing a scope share functions; other scopes on the same engine are invisible to this one.
+  ...(config.functionsScope ? { extraLabels: { 'com.funtainer.scope-name': config.functionsScope } } : {}),
   // One timeout per function: without a label the watchdog gets the gateway's own upstream_timeout.
   defaultTimeoutMs: config.upstreamTimeoutMs,
   // Late-bound: the provider drains a replica until the gateway has no request open to it.
