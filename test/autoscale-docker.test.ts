@@ -8,9 +8,9 @@
 import t, { type Test } from 'tap';
 import { metricName } from '@funtainer/core/names';
 import { startAutoscaleGateway, type AutoscaleGateway } from './helpers/autoscale-gateway.js';
-import { docker } from './helpers/docker.js';
+import { docker, ensureFixtureImage } from './helpers/docker.js';
 import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
-import { ensureFixtureImage } from './helpers/fixture-image.js';
+
 import { call, loadLoop, waitFor } from './helpers/load.js';
 
 t.setTimeout(480_000);

@@ -9,6 +9,7 @@ import { buildGateway, type Gateway } from '@funtainer/gateway/app';
 import { loadConfig } from '@funtainer/gateway/config';
 import type { DockerProvider } from '@funtainer/gateway/provider/docker/docker-provider';
 import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
+import { call, loadLoop } from './helpers/load.js';
 
 t.setTimeout(300_000);
 const fixture = await setUpDockerProviderFixture(t);
@@ -31,30 +32,6 @@ async function startGateway(): Promise<Running> {
   return { gateway: g, provider, url: `http://127.0.0.1:${port}`, stop: async () => { await g.close(); await provider.close(); } };
 }
 
-async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-  return { status: res.status, body: await res.text() };
-}
-
-/** Keeps `clients` request loops running until stopped; returns counts and every non-200 seen. */
-function steadyLoad(url: string, clients = 4): { stop(): Promise<{ ok: number; failures: string[] }> } {
-  let running = true;
-  let ok = 0;
-  const failures: string[] = [];
-  const loops = Array.from({ length: clients }, async () => {
-    while (running) {
-      try {
-        const r = await call(url, { method: 'POST', body: 'load' });
-        if (r.status === 200) ok++;
-        else failures.push(`${r.status} ${r.body.slice(0, 120)}`);
-      } catch (err) {
-        failures.push(String(err));
-      }
-    }
-  });
-  return { stop: async () => { running = false; await Promise.all(loops); return { ok, failures }; } };
-}
-
 if (fixture) {
   const { run, image } = fixture;
   const name = run.uniqueName('gw-echo');
@@ -71,14 +48,14 @@ if (fixture) {
     t.equal(first.status, 200);
     t.match(JSON.parse(first.body), { echo: 'hello', env: { VERSION: '1' } });
 
-    let load = steadyLoad(fnUrl());
+    let load = loadLoop(fnUrl(), 4);
     t.equal((await call(`${gw.url}/system/functions`, { method: 'PUT', headers: json, body: spec({ envVars: { VERSION: '2' } }) })).status, 202, 'update');
     await new Promise((r) => setTimeout(r, 500));
     let result = await load.stop();
     t.same(result.failures, [], `update under load: ${result.ok} ok, no errors`);
     t.match(JSON.parse((await call(fnUrl(), { method: 'POST', body: 'x' })).body), { env: { VERSION: '2' } });
 
-    load = steadyLoad(fnUrl());
+    load = loadLoop(fnUrl(), 4);
     t.equal((await call(`${gw.url}/system/scale-function/${name}`, { method: 'POST', headers: json, body: JSON.stringify({ serviceName: name, replicas: 3 }) })).status, 202);
     await new Promise((r) => setTimeout(r, 500));
     t.equal((await call(`${gw.url}/system/scale-function/${name}`, { method: 'POST', headers: json, body: JSON.stringify({ serviceName: name, replicas: 1 }) })).status, 202);

@@ -42,8 +42,16 @@ async function imageExists(tag: string): Promise<boolean> {
 }
 
 /** Builds (once per content hash) the echo function image and returns its tag. */
-export async function ensureEchoImage(): Promise<string> {
-  const fixture = join(REPO_ROOT, 'test/fixtures/functions/echo');
+export function ensureEchoImage(): Promise<string> {
+  return ensureFixtureImage('echo');
+}
+
+/**
+ * Builds a fixture function image from `test/fixtures/functions/<name>/` (its Dockerfile and handler.js plus the
+ * real watchdog bundle, on the registry-free base image), once per content hash; returns its tag.
+ */
+export async function ensureFixtureImage(name: string): Promise<string> {
+  const fixture = join(REPO_ROOT, 'test/fixtures/functions', name);
   const bundle = join(REPO_ROOT, 'watchdog/dist/watchdog.cjs');
   if (!existsSync(bundle)) await run('npm', ['run', 'build:bundle', '-w', 'watchdog'], { cwd: REPO_ROOT, timeout: 120_000 });
   if (!(await imageExists(BASE_IMAGE))) await run('bash', ['scripts/base-images.sh', 'node-base'], { cwd: REPO_ROOT, timeout: 300_000 });
@@ -51,9 +59,9 @@ export async function ensureEchoImage(): Promise<string> {
   const hash = createHash('sha256');
   for (const file of files) hash.update(await readFile(file));
   hash.update(await docker(['image', 'inspect', BASE_IMAGE, '--format', '{{.Id}}']));
-  const tag = `funtainer-test/echo:${hash.digest('hex').slice(0, 12)}`;
+  const tag = `funtainer-test/${name}:${hash.digest('hex').slice(0, 12)}`;
   if (await imageExists(tag)) return tag;
-  const context = await mkdtemp(join(tmpdir(), 'funtainer-echo-'));
+  const context = await mkdtemp(join(tmpdir(), `funtainer-${name}-`));
   try {
     await copyFile(join(fixture, 'Dockerfile'), join(context, 'Dockerfile'));
     await copyFile(join(fixture, 'handler.js'), join(context, 'handler.js'));
