@@ -13,6 +13,11 @@ import type { RetrySettings } from './retry-policy.js';
 export interface FunctionSettings {
   readonly retry: RetrySettings;
   readonly invokeTimeoutMs: number;
+  /**
+   * Sent when invoking: the worker's gateway credentials, only for private functions (the gateway checks them and
+   * strips them before the function sees the request). Callers' credentials are never stored with a job.
+   */
+  readonly invokeAuthorization?: string | undefined;
 }
 
 export interface FunctionSettingsSource {
@@ -80,7 +85,8 @@ export function createFunctionSettingsSource(options: FunctionSettingsOptions): 
       }
       const status = (await res.body.json()) as { labels?: unknown };
       const labels = typeof status.labels === 'object' && status.labels !== null ? (status.labels as Record<string, string>) : undefined;
-      return settingsFromLabels(labels, options.defaults, options.invokeTimeoutMs);
+      const settings = settingsFromLabels(labels, options.defaults, options.invokeTimeoutMs);
+      return labels?.[LABELS.private] === 'true' ? { ...settings, invokeAuthorization: authorization } : settings;
     } catch (err) {
       options.onLookupError?.(fn, err);
       return settingsFromLabels(undefined, options.defaults, options.invokeTimeoutMs);

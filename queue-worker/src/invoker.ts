@@ -17,7 +17,7 @@ export interface InvokeResponse {
 export type InvokeResult = { readonly ok: true; readonly response: InvokeResponse } | { readonly ok: false; readonly errorCode: string };
 
 export interface Invoker {
-  invoke(request: QueueRequest, timeoutMs: number): Promise<InvokeResult>;
+  invoke(request: QueueRequest, timeoutMs: number, authorization?: string): Promise<InvokeResult>;
   close(): Promise<void>;
 }
 
@@ -29,12 +29,12 @@ export function createGatewayInvoker(gatewayUrl: string, connections: number): I
   // One keep-alive pool to the gateway sized to the worker's concurrency: every in-flight job has a socket.
   const pool = new Pool(gatewayUrl, { connections, pipelining: 1 });
   return {
-    async invoke(request, timeoutMs) {
+    async invoke(request, timeoutMs, authorization) {
       try {
         const { statusCode, headers, body } = await pool.request({
           method: request.method as 'POST',
           path: invocationPath(request),
-          headers: forwardedHeaders(request),
+          headers: authorization ? { ...forwardedHeaders(request), authorization } : forwardedHeaders(request),
           body: request.body.length > 0 ? Buffer.from(request.body, 'base64') : null,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,

@@ -50,7 +50,7 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
     try {
       const settings = await deps.settings.get(request.function, request.namespace);
       const startedAt = now();
-      const result = await deps.invoker.invoke(request, settings.invokeTimeoutMs);
+      const result = await deps.invoker.invoke(request, settings.invokeTimeoutMs, settings.invokeAuthorization);
       const durationMs = now() - startedAt;
       const attemptNumber = job.attemptsMade + 1;
       const maxAttempts = Math.min(settings.retry.attempts, job.opts.attempts ?? 1);

@@ -187,7 +187,9 @@ t.test('private functions need the gateway credentials on /function/', async (t)
   const denied = await httpRequest(`${h.url}/function/secret-fn`);
   t.equal(denied.status, 401);
   t.equal(denied.headers['www-authenticate'], 'Basic realm="Restricted"');
-  t.equal((await httpRequest(`${h.url}/function/secret-fn`, { headers: { authorization: BASIC } })).status, 200);
+  const allowed = await httpRequest(`${h.url}/function/secret-fn`, { headers: { authorization: BASIC } });
+  t.equal(allowed.status, 200);
+  t.notOk((jsonOf(allowed) as { headers: Record<string, string> }).headers.authorization, 'the gateway credentials never reach the function');
   t.equal((await httpRequest(`${h.url}/function/public-fn`)).status, 200, 'public functions stay open');
 });
 

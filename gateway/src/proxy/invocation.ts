@@ -73,7 +73,7 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
   begin(): void {
     this.#admittedAt = performance.now();
     this.#startTimeNs = `${Date.now()}000000`;
-    const built = buildUpstreamRequestHeaders(this.req.rawHeaders, this.req.socket.remoteAddress, this.#startTimeNs, this.ctx.newCallId);
+    const built = buildUpstreamRequestHeaders(this.req.rawHeaders, this.req.socket.remoteAddress, this.#startTimeNs, this.ctx.newCallId, this.route.settings.isPrivate);
     this.#headers = built.headers;
     this.#callId = built.callId;
     (this.res as TaggedResponse)[kInvocation] = this;

@@ -28,6 +28,8 @@ export function buildUpstreamRequestHeaders(
   remoteAddress: string | undefined,
   startTimeNs: string,
   newCallId: () => string,
+  /** Private functions: the gateway's own credentials were checked and must not reach the function. */
+  dropAuthorization = false,
 ): UpstreamRequestHeaders {
   const headers: string[] = [];
   let callId: string | undefined;
@@ -47,6 +49,7 @@ export function buildUpstreamRequestHeaders(
       else if (lower === 'transfer-encoding') chunked = true;
       continue;
     }
+    if (dropAuthorization && lower === 'authorization') continue;
     if (lower === HEADERS.callId) {
       if (callId !== undefined) continue; // keep one call id
       callId = value;
