@@ -23,14 +23,19 @@ export interface ChildLogOptions {
 
 /** Starts forwarding `source`; lines are flushed when the source ends. */
 export function forwardChildLog(source: Readable, stream: ChildStreamName, options: ChildLogOptions): void {
-  const { write, prefixLogs } = options;
-  const splitter = new LineSplitter(options.logBufferSize, (line) => {
-    write(stream, prefixLogs ? `${new Date().toISOString()} ${stream}: ${line}` : line);
-  });
+  const splitter = createChildLogSplitter(stream, options);
   source.on('data', (chunk: Buffer) => splitter.push(chunk));
   source.once('end', () => splitter.flush());
   // A broken pipe on a dying child must not surface as an unhandled 'error' event.
   source.on('error', () => splitter.flush());
+}
+
+/** A splitter that writes finished lines to the function log; for output that does not come as a stream. */
+export function createChildLogSplitter(stream: ChildStreamName, options: ChildLogOptions): LineSplitter {
+  const { write, prefixLogs } = options;
+  return new LineSplitter(options.logBufferSize, (line) => {
+    write(stream, prefixLogs ? `${new Date().toISOString()} ${stream}: ${line}` : line);
+  });
 }
 
 export type LineSink = (line: string) => void;

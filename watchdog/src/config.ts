@@ -48,6 +48,8 @@ export interface WatchdogConfig {
   readonly staticPath: string;
   /** When set, /_/ready asks the function at this path. @defaultValue '' */
   readonly readyPath: string;
+  /** Fork modes: 'auto' (the native fork helper beside the watchdog, if there), 'off' (Node spawn), or its path. */
+  readonly forkHelper: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -164,6 +166,7 @@ export function loadConfig(env: EnvMap): WatchdogConfig {
     logBufferSize: readLogBufferSize(reader),
     staticPath: reader.string('static_path') ?? '/home/app/public',
     readyPath: reader.string('ready_path')?.trim() ?? '',
+    forkHelper: reader.string('fork_helper')?.trim() ?? 'auto',
   };
   if (config.readyPath !== '' && !config.readyPath.startsWith('/')) {
     reader.problems.push(`ready_path: "${config.readyPath}" must start with /`);

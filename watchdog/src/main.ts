@@ -4,6 +4,7 @@
  *
  * Exit codes: 0 after a SIGTERM drain, 1 when the function process dies or startup fails, 2 for bad configuration.
  */
+import { dirname, join } from 'node:path';
 import { loadConfig, type WatchdogConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { defaultLockPath, lockFileExists } from './lifecycle.js';
@@ -14,6 +15,15 @@ const log = createLogger({
   sink: { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
   base: { service: 'watchdog' },
 });
+
+/**
+ * The fork helper ships beside the watchdog: next to the script for the bundle (`node /home/app/watchdog.cjs`), next
+ * to the executable for the single executable (whose argv[1] is not a script).
+ */
+function forkHelperCandidates(): string[] {
+  const dirs = [process.argv[1], process.execPath].filter((p): p is string => p !== undefined).map((p) => dirname(p));
+  return [...new Set(dirs)].map((dir) => join(dir, 'fork-helper'));
+}
 
 async function main(): Promise<void> {
   // Same flag as of-watchdog: lets a HEALTHCHECK run the watchdog binary itself, no curl needed in the image.
@@ -32,6 +42,7 @@ async function main(): Promise<void> {
     log,
     baseEnv: process.env,
     childLog: (stream, line) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
+    forkHelperCandidates: forkHelperCandidates(),
     onFatal: (err) => {
       log.fatal('function process is gone; exiting so the container restarts', { err });
       process.exit(1);

@@ -25,6 +25,8 @@ export interface WatchdogDeps {
   readonly lockPath?: string;
   /** Listen address. @defaultValue '0.0.0.0' (inside a container) */
   readonly host?: string;
+  /** Where fork_helper=auto looks for the native fork helper. @defaultValue none (Node spawn) */
+  readonly forkHelperCandidates?: readonly string[];
 }
 
 export interface RunningWatchdog {

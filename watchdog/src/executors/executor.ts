@@ -39,4 +39,6 @@ export interface ExecutorDeps {
    * container restarts; main.ts does the same, tests observe the call.
    */
   readonly onFatal: (err: WatchdogError) => void;
+  /** Fork modes with fork_helper=auto: where to look for the native fork helper (main.ts: beside the watchdog). */
+  readonly forkHelperCandidates?: readonly string[];
 }

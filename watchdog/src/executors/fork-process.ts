@@ -1,53 +1,17 @@
 /**
- * Spawning and bounding one function process per request, shared by the streaming and serializing modes: command
- * resolution, CGI environment, exec_timeout kill, exit descriptions.
+ * What both fork launchers need about the function process: its options, command resolution and the CGI
+ * environment. Starting and bounding the process is fork-launcher.ts.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { forwardChildLog, type ChildLogOptions } from '../child-logs.js';
+import type { ChildLogOptions } from '../child-logs.js';
 import type { EnvMap } from '../config.js';
 
 export interface ForkOptions {
   readonly argv: readonly string[];
   readonly baseEnv: EnvMap;
   readonly childLog: ChildLogOptions;
-}
-
-/**
- * Starts fprocess directly (no shell, as of-watchdog) with Http_* variables. stderr goes to the log; stdin and stdout
- * belong to the caller. A failed exec (ENOENT) is reported through the child's 'error' event.
- */
-export function forkFunction(options: ForkOptions, req: IncomingMessage): ChildProcessWithoutNullStreams {
-  const [command, ...args] = options.argv as [string, ...string[]];
-  const child = spawn(command, args, { env: buildCgiEnv(options.baseEnv, req), stdio: 'pipe' });
-  forwardChildLog(child.stderr, 'stderr', options.childLog);
-  // The function may exit without reading its input; the resulting EPIPE is expected, not a watchdog fault.
-  child.stdin.on('error', ignoreError);
-  return child;
-}
-
-/** Arms SIGKILL after `timeoutMs` (0 = never); returns a disarm function and whether it fired. */
-export function killAfter(child: ChildProcessWithoutNullStreams, timeoutMs: number): { disarm(): void; fired(): boolean } {
-  let fired = false;
-  const timer =
-    timeoutMs > 0
-      ? setTimeout(() => {
-          fired = true;
-          child.kill('SIGKILL');
-        }, timeoutMs)
-      : undefined;
-  return {
-    disarm: () => clearTimeout(timer),
-    fired: () => fired,
-  };
-}
-
-/** Go's exec error text, which of-watchdog returns as the body of a failed serializing call. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal !== null) return `signal: ${signal === 'SIGKILL' ? 'killed' : signal.toLowerCase().replace(/^sig/, '')}`;
-  return `exit status ${code ?? -1}`;
 }
 
 /** Copy of `options` whose argv[0] is an absolute path when PATH has it. */
@@ -77,8 +41,6 @@ export function resolveExecutable(command: string, pathEnv: string | undefined):
   return command;
 }
 
-function ignoreError(): void {}
-
 /**
  * CGI-style environment (openfaas-compat.md §2): every request header `a-b` becomes `Http_A_B` (Go canonical
  * capitalisation, first value), plus Http_Method, Http_Path and Http_Query when there is a query. So the call id
@@ -90,6 +52,12 @@ export function buildCgiEnv(baseEnv: EnvMap, req: IncomingMessage): Record<strin
     const value = baseEnv[key];
     if (value !== undefined) env[key] = value;
   }
+  return Object.assign(env, cgiVariables(req));
+}
+
+/** Only the per-request Http_* variables (the fork helper already holds the base environment). */
+export function cgiVariables(req: IncomingMessage): Record<string, string> {
+  const env: Record<string, string> = {};
   const { headers } = req;
   for (const name of Object.keys(headers)) {
     const value = headers[name];

@@ -13,10 +13,13 @@ import { isWatchdogError, WATCHDOG_ERROR_CODES } from '../errors.js';
 import { formatDurationSeconds, sendInternalError } from '../internal-response.js';
 import { MAX_BUFFERED_BODY_BYTES, readBody } from '../read-body.js';
 import type { Executor, ExecutorDeps, InvokeContext } from './executor.js';
-import { describeExit, forkFunction, killAfter, withResolvedCommand, type ForkOptions } from './fork-process.js';
+import { describeExit, killAfter, type ForkLauncher } from './fork-launcher.js';
+import { withResolvedCommand, type ForkOptions } from './fork-process.js';
+import { startForkLauncher, type LauncherChoice } from './launcher-select.js';
 
 export interface ForkSerializingOptions extends ForkOptions {
   readonly contentType: string;
+  readonly launcher: LauncherChoice;
 }
 
 interface ProcessResult {
@@ -25,6 +28,8 @@ interface ProcessResult {
 }
 
 export class ForkSerializingExecutor implements Executor {
+  private launcher: ForkLauncher | undefined;
+
   constructor(
     private options: ForkSerializingOptions,
     private readonly deps: ExecutorDeps,
@@ -32,9 +37,12 @@ export class ForkSerializingExecutor implements Executor {
 
   async start(): Promise<void> {
     this.options = withResolvedCommand(this.options);
+    this.launcher = await startForkLauncher(this.options, this.options.launcher, this.deps.log);
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.launcher?.stop();
+  }
 
   async invoke(req: IncomingMessage, res: ServerResponse, ctx: InvokeContext): Promise<void> {
     let body: Buffer;
@@ -59,37 +67,32 @@ export class ForkSerializingExecutor implements Executor {
     res.end(result.stdout);
   }
 
-  private run(req: IncomingMessage, body: Buffer, timeoutMs: number): Promise<ProcessResult> {
-    return new Promise((resolve) => {
-      const child = forkFunction(this.options, req);
-      const deadline = killAfter(child, timeoutMs);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let overflow = false;
-      let settled = false;
-      const settle = (failure: string | undefined): void => {
-        if (settled) return;
-        settled = true;
-        deadline.disarm();
-        if (failure !== undefined) this.deps.log.warn('function failed', { status: failure.trim() });
-        resolve({ stdout: failure === undefined ? Buffer.concat(chunks, size) : Buffer.alloc(0), failure });
-      };
-      child.stdout.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BUFFERED_BODY_BYTES) {
-          overflow = true;
-          child.kill('SIGKILL');
-          return;
-        }
-        chunks.push(chunk);
-      });
-      child.once('error', (err) => settle(`fork/exec ${this.options.argv[0]}: ${err.message}`));
-      child.once('close', (code, signal) => {
-        if (overflow) settle(`function output exceeds ${MAX_BUFFERED_BODY_BYTES} bytes`);
-        else if (deadline.fired()) settle(describeExit(null, 'SIGKILL'));
-        else settle(code === 0 ? undefined : describeExit(code, signal));
-      });
-      child.stdin.end(body);
+  private async run(req: IncomingMessage, body: Buffer, timeoutMs: number): Promise<ProcessResult> {
+    if (this.launcher === undefined) throw new Error('invoke before start');
+    const proc = this.launcher.launch(req);
+    const deadline = killAfter(proc, timeoutMs);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let overflow = false;
+    proc.stdout.on('data', (chunk: Buffer) => {
+      if (overflow) return;
+      size += chunk.length;
+      if (size > MAX_BUFFERED_BODY_BYTES) {
+        overflow = true;
+        proc.kill();
+        return;
+      }
+      chunks.push(chunk);
     });
+    proc.stdin.end(body);
+    const outcome = await proc.outcome;
+    deadline.disarm();
+    let failure: string | undefined;
+    if (!outcome.started) failure = `fork/exec ${this.options.argv[0]}: ${outcome.error}`;
+    else if (overflow) failure = `function output exceeds ${MAX_BUFFERED_BODY_BYTES} bytes`;
+    else if (deadline.fired()) failure = describeExit(null, 'SIGKILL');
+    else if (outcome.code !== 0) failure = describeExit(outcome.code, outcome.signal);
+    if (failure !== undefined) this.deps.log.warn('function failed', { status: failure });
+    return { stdout: failure === undefined ? Buffer.concat(chunks, size) : Buffer.alloc(0), failure };
   }
 }

@@ -10,13 +10,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendInternalError } from '../internal-response.js';
 import type { Executor, ExecutorDeps, InvokeContext } from './executor.js';
-import { describeExit, forkFunction, killAfter, withResolvedCommand, type ForkOptions } from './fork-process.js';
+import { describeExit, killAfter, type ForkLauncher, type ProcessOutcome } from './fork-launcher.js';
+import { withResolvedCommand, type ForkOptions } from './fork-process.js';
+import { startForkLauncher, type LauncherChoice } from './launcher-select.js';
 
 export interface ForkStreamingOptions extends ForkOptions {
   readonly contentType: string;
+  readonly launcher: LauncherChoice;
 }
 
 export class ForkStreamingExecutor implements Executor {
+  private launcher: ForkLauncher | undefined;
+
   constructor(
     private options: ForkStreamingOptions,
     private readonly deps: ExecutorDeps,
@@ -24,46 +29,47 @@ export class ForkStreamingExecutor implements Executor {
 
   async start(): Promise<void> {
     this.options = withResolvedCommand(this.options);
+    this.launcher = await startForkLauncher(this.options, this.options.launcher, this.deps.log);
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.launcher?.stop();
+  }
 
-  invoke(req: IncomingMessage, res: ServerResponse, ctx: InvokeContext): Promise<void> {
-    return new Promise((resolve) => {
-      const child = forkFunction(this.options, req);
-      const deadline = killAfter(child, ctx.timeoutMs);
-      let settled = false;
-      const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void => {
-        if (settled) return;
-        settled = true;
-        deadline.disarm();
-        if (spawnError !== undefined) {
-          this.deps.log.error('function process failed to start', { err: spawnError, fprocess: this.options.argv });
-          sendInternalError(res, 500, 'Function process failed to start\n');
-        } else if (deadline.fired()) {
-          this.deps.log.warn('function exceeded exec_timeout', { timeoutMs: ctx.timeoutMs });
-          sendInternalError(res, 504, `Function exceeded the timeout of ${ctx.timeoutMs}ms\n`);
-        } else if (code !== 0 && !res.headersSent) {
-          this.deps.log.warn('function exited with an error', { status: describeExit(code, signal) });
-          sendInternalError(res, 500, `${describeExit(code, signal)}\n`);
-        } else if (code !== 0 && !res.writableEnded) {
-          res.destroy();
-        } else {
-          res.end();
-        }
-        resolve();
-      };
-
-      res.statusCode = 200;
-      res.setHeader('content-type', this.options.contentType);
-      child.stdout.pipe(res, { end: false });
-      req.pipe(child.stdin);
-      child.once('error', (err) => finish(null, null, err));
-      child.once('close', (code, signal) => finish(code, signal));
-      // Client went away: nobody will read the output, so stop paying for the process.
-      res.once('close', () => {
-        if (!settled && child.exitCode === null) child.kill('SIGKILL');
-      });
+  async invoke(req: IncomingMessage, res: ServerResponse, ctx: InvokeContext): Promise<void> {
+    if (this.launcher === undefined) throw new Error('invoke before start');
+    const proc = this.launcher.launch(req);
+    const deadline = killAfter(proc, ctx.timeoutMs);
+    let settled = false;
+    res.statusCode = 200;
+    res.setHeader('content-type', this.options.contentType);
+    proc.stdout.pipe(res, { end: false });
+    req.pipe(proc.stdin);
+    // Client went away: nobody will read the output, so stop paying for the process.
+    res.once('close', () => {
+      if (!settled) proc.kill();
     });
+    const outcome = await proc.outcome;
+    settled = true;
+    deadline.disarm();
+    this.finish(res, outcome, deadline.fired(), ctx.timeoutMs);
+  }
+
+  private finish(res: ServerResponse, outcome: ProcessOutcome, timedOut: boolean, timeoutMs: number): void {
+    if (!outcome.started) {
+      this.deps.log.error('function process failed to start', { error: outcome.error, fprocess: this.options.argv });
+      sendInternalError(res, 500, 'Function process failed to start\n');
+    } else if (timedOut) {
+      this.deps.log.warn('function exceeded exec_timeout', { timeoutMs });
+      sendInternalError(res, 504, `Function exceeded the timeout of ${timeoutMs}ms\n`);
+    } else if (outcome.code !== 0 && !res.headersSent) {
+      const status = describeExit(outcome.code, outcome.signal);
+      this.deps.log.warn('function exited with an error', { status });
+      sendInternalError(res, 500, `${status}\n`);
+    } else if (outcome.code !== 0 && !res.writableEnded) {
+      res.destroy();
+    } else {
+      res.end();
+    }
   }
 }

@@ -22,7 +22,13 @@ export function createExecutor(config: WatchdogConfig, deps: ExecutorDeps): Exec
     logBufferSize: config.logBufferSize,
     write: deps.childLog,
   };
-  const fork = { argv: config.fprocess, baseEnv: deps.baseEnv, childLog, contentType: config.contentType };
+  const fork = {
+    argv: config.fprocess,
+    baseEnv: deps.baseEnv,
+    childLog,
+    contentType: config.contentType,
+    launcher: { forkHelper: config.forkHelper, candidates: deps.forkHelperCandidates ?? [] },
+  };
   const mode = config.mode;
   switch (mode) {
     case 'streaming':

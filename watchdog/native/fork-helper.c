@@ -1,0 +1,317 @@
+/*
+ * fork-helper: starts the function process for each request of the watchdog's streaming and serializing modes.
+ *
+ * Why it exists: Node's child_process.spawn fork()s the whole watchdog and waits for exec synchronously, which blocks
+ * the event loop for milliseconds per request. This process is tiny and static, posix_spawn()s (glibc: clone with
+ * CLONE_VM|CLONE_VFORK, no page-table copy), and gives the child the watchdog's own unix-socket connection as stdin
+ * and stdout, so request and response bytes never pass through here.
+ *
+ *   fork-helper <socket-path> <command> [args...]   started once by the watchdog, environment = the function's base
+ *
+ * The command is fixed at start: whoever can reach the socket can only run fprocess with other Http_* variables.
+ * Protocol (integers are little-endian u32):
+ *   request connection, watchdog -> helper: len, id, count, then `count` "NAME=value\0" strings (len counts the bytes
+ *     after itself), then the request body and a half-close. Only the header is read here, never the body.
+ *   stdin, watchdog -> helper: lines "k <id>\n" (SIGKILL that request's process). EOF: kill everything and exit.
+ *   stdout, helper -> watchdog: frames type(u8) id len payload. 'R' ready, 'E' stderr bytes of id, 'X' id exited
+ *     (payload i32: exit code, or -signal), 'F' id could not be started (payload: error text).
+ * Every complete header gets exactly one 'X' or 'F'; its stderr frames come before it.
+ */
+#define _GNU_SOURCE
+#include "fork-helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static struct slot slots[MAX_SLOTS];
+static int epfd, listen_fd, sig_fd, listen_paused;
+static char **fn_argv;
+static const char *socket_path;
+static uint32_t early_kills[EARLY_KILLS]; /* ids killed before their header arrived; ids only grow, so no reuse */
+static unsigned early_kill_next;
+static int paused_count; /* running slots whose stderr is not watched until the report buffer drains */
+
+static void watch(int op, int fd, uint32_t events, uint32_t kind, uint32_t index) {
+  struct epoll_event ev = {.events = events, .data.u64 = ((uint64_t)kind << 32) | index};
+  if (epoll_ctl(epfd, op, fd, &ev) < 0) die("epoll_ctl");
+}
+
+/* A free slot means one more connection may be accepted, so resume listening if we had stopped. */
+static void free_slot(struct slot *s) {
+  if (s->paused) paused_count--;
+  if (s->conn >= 0) close(s->conn);
+  if (s->errfd >= 0) close(s->errfd);
+  free(s->hdr);
+  memset(s, 0, sizeof *s); /* also clears `paused` */
+  s->conn = s->errfd = -1;
+  if (listen_paused) {
+    listen_paused = 0;
+    watch(EPOLL_CTL_ADD, listen_fd, EPOLLIN, KIND_LISTEN, 0);
+  }
+}
+
+static int killed_early(uint32_t id) {
+  for (unsigned i = 0; i < EARLY_KILLS; i++)
+    if (early_kills[i] == id) return 1;
+  return 0;
+}
+
+/* Forwards what the pipe holds. `at_exit`: the process is gone, so read what it left (at most a pipe's worth)
+   whatever the limit; otherwise stop at the report-buffer limit and let the child block on its full pipe. */
+static void pump_stderr(struct slot *s, int at_exit) {
+  char buf[16384];
+  while (s->errfd >= 0) {
+    if (!at_exit && out_over_limit()) {
+      if (!s->paused) {
+        s->paused = 1;
+        paused_count++;
+        watch(EPOLL_CTL_DEL, s->errfd, 0, 0, 0);
+      }
+      return;
+    }
+    ssize_t n = read(s->errfd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) {
+      close(s->errfd); /* EOF (or error): closing also removes it from epoll */
+      s->errfd = -1;
+      return;
+    }
+    out_frame('E', s->id, buf, (uint32_t)n);
+  }
+}
+
+/* The watchdog caught up with the reports: watch the paused stderr pipes again. */
+static void resume_stderr(void) {
+  for (int i = 0; i < MAX_SLOTS; i++) {
+    struct slot *s = &slots[i];
+    if (!s->paused) continue;
+    s->paused = 0;
+    paused_count--;
+    watch(EPOLL_CTL_ADD, s->errfd, EPOLLIN, KIND_STDERR, (uint32_t)i);
+  }
+}
+
+static void spawn_slot(struct slot *s) {
+  uint32_t count = rd32(s->hdr + 4);
+  s->id = rd32(s->hdr);
+  char **envp = build_env(s->hdr + 8, s->len - 8, count, environ);
+  int errpipe[2] = {-1, -1};
+  int rc = envp == NULL ? EINVAL : 0;
+  if (rc == 0 && pipe2(errpipe, O_CLOEXEC) < 0) rc = errno;
+  if (rc == 0) {
+    /* Non-blocking is a property of the open file, shared with the child: only our read end gets it, and the
+       connection goes back to blocking because the function reads and writes it with plain blocking calls. */
+    set_nonblocking(errpipe[0], 1);
+    set_nonblocking(s->conn, 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, s->conn, 0);
+    posix_spawn_file_actions_adddup2(&fa, s->conn, 1);
+    posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
+    posix_spawnattr_init(&attr);
+    /* We block SIGCHLD and ignore SIGPIPE; the function must start with neither. */
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    rc = posix_spawnp(&s->pid, fn_argv[0], &fa, &attr, fn_argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    close(errpipe[1]);
+  }
+  free(envp);
+  free(s->hdr);
+  s->hdr = NULL;
+  close(s->conn); /* the child holds the connection now; the watchdog sees EOF when the child is done with it */
+  s->conn = -1;
+  if (rc != 0) {
+    const char *text = strerror(rc);
+    out_frame('F', s->id, text, (uint32_t)strlen(text));
+    if (errpipe[0] >= 0) close(errpipe[0]);
+    free_slot(s);
+    return;
+  }
+  s->state = SLOT_RUNNING;
+  s->errfd = errpipe[0];
+  watch(EPOLL_CTL_ADD, s->errfd, EPOLLIN, KIND_STDERR, (uint32_t)(s - slots));
+  if (killed_early(s->id)) kill(s->pid, SIGKILL);
+}
+
+/* Reads exactly the header, in as many non-blocking steps as it takes, and never a byte of the body. */
+static void read_header(struct slot *s) {
+  for (;;) {
+    unsigned char *dst = s->got < 4 ? s->lenbuf + s->got : (unsigned char *)s->hdr + (s->got - 4);
+    size_t want = s->got < 4 ? 4 - s->got : s->len - (s->got - 4);
+    if (want == 0) break;
+    ssize_t n = read(s->conn, dst, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) { /* the watchdog gave up before sending a header: nobody waits for a report */
+      free_slot(s);
+      return;
+    }
+    s->got += (size_t)n;
+    if (s->got == 4) {
+      s->len = rd32((char *)s->lenbuf);
+      s->hdr = s->len >= 8 && s->len <= MAX_HEADER ? malloc(s->len) : NULL;
+      if (s->hdr == NULL) {
+        free_slot(s);
+        return;
+      }
+    }
+  }
+  watch(EPOLL_CTL_DEL, s->conn, 0, 0, 0);
+  spawn_slot(s);
+}
+
+static void accept_all(void) {
+  for (;;) {
+    struct slot *s = NULL;
+    for (int i = 0; i < MAX_SLOTS && s == NULL; i++)
+      if (slots[i].state == SLOT_FREE) s = &slots[i];
+    if (s == NULL) { /* full: leave new connections in the backlog until a process exits */
+      listen_paused = 1;
+      watch(EPOLL_CTL_DEL, listen_fd, 0, 0, 0);
+      return;
+    }
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno != EAGAIN) perror("fork-helper: accept4");
+      return;
+    }
+    s->state = SLOT_HEADER;
+    s->conn = fd;
+    watch(EPOLL_CTL_ADD, fd, EPOLLIN, KIND_CONN, (uint32_t)(s - slots));
+    read_header(s); /* usually the header is already there: skip one epoll round trip */
+  }
+}
+
+static void reap_children(void) {
+  struct signalfd_siginfo info;
+  while (read(sig_fd, &info, sizeof info) > 0) {
+  } /* drain: SIGCHLDs coalesce, so the waitpid loop below is what counts */
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    for (int i = 0; i < MAX_SLOTS; i++) {
+      struct slot *s = &slots[i];
+      if (s->state != SLOT_RUNNING || s->pid != pid) continue;
+      pump_stderr(s, 1); /* what the process wrote before exiting is already in the pipe */
+      int32_t code = WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+      char payload[4];
+      wr32(payload, (uint32_t)code);
+      out_frame('X', s->id, payload, 4);
+      free_slot(s); /* closes the stderr pipe: a lingering grandchild's later stderr is not logged */
+      break;
+    }
+  }
+}
+
+static void kill_all_and_exit(void) {
+  for (int i = 0; i < MAX_SLOTS; i++)
+    if (slots[i].state == SLOT_RUNNING) kill(slots[i].pid, SIGKILL);
+  unlink(socket_path);
+  exit(0);
+}
+
+static void on_control_line(const char *line) {
+  uint32_t id;
+  if (sscanf(line, "k %u", &id) != 1) return;
+  for (int i = 0; i < MAX_SLOTS; i++)
+    if (slots[i].state == SLOT_RUNNING && slots[i].id == id) {
+      kill(slots[i].pid, SIGKILL);
+      return;
+    }
+  early_kills[early_kill_next++ % EARLY_KILLS] = id;
+}
+
+static void read_control(void) {
+  static char line[64];
+  static size_t used;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0) kill_all_and_exit(); /* the watchdog is gone: nobody will read the output */
+    for (ssize_t i = 0; i < n; i++) {
+      if (buf[i] == '\n') {
+        line[used] = '\0';
+        on_control_line(line);
+        used = 0;
+      } else if (used < sizeof line - 1) {
+        line[used++] = buf[i];
+      }
+    }
+  }
+}
+
+static void setup(const char *path) {
+  signal(SIGPIPE, SIG_IGN); /* a vanished watchdog is seen as EPIPE on stdout / EOF on stdin, not a signal */
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0) die("sigprocmask");
+  if ((sig_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) die("signalfd");
+  if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) die("epoll_create1");
+
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof addr.sun_path) die("socket path too long");
+  strcpy(addr.sun_path, path);
+  listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
+  if (listen(listen_fd, 1024) < 0) die("listen");
+
+  set_nonblocking(STDIN_FILENO, 1);
+  out_init(epfd, (uint64_t)KIND_OUT << 32);
+  watch(EPOLL_CTL_ADD, listen_fd, EPOLLIN, KIND_LISTEN, 0);
+  watch(EPOLL_CTL_ADD, sig_fd, EPOLLIN, KIND_SIGNAL, 0);
+  watch(EPOLL_CTL_ADD, STDIN_FILENO, EPOLLIN, KIND_CONTROL, 0);
+  for (int i = 0; i < MAX_SLOTS; i++) slots[i].conn = slots[i].errfd = -1;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: fork-helper <socket-path> <command> [args...]\n");
+    return 2;
+  }
+  socket_path = argv[1];
+  fn_argv = argv + 2;
+  setup(socket_path);
+  out_frame('R', 0, NULL, 0);
+  struct epoll_event evs[64];
+  for (;;) {
+    if (out_flush() < 0) kill_all_and_exit(); /* EPIPE: the watchdog is gone */
+    if (paused_count > 0 && !out_over_limit()) resume_stderr();
+    int n = epoll_wait(epfd, evs, 64, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) die("epoll_wait");
+    for (int i = 0; i < n; i++) {
+      uint32_t kind = (uint32_t)(evs[i].data.u64 >> 32), index = (uint32_t)evs[i].data.u64;
+      struct slot *s = &slots[index];
+      if (kind == KIND_LISTEN) accept_all();
+      else if (kind == KIND_SIGNAL) reap_children();
+      else if (kind == KIND_CONTROL) read_control();
+      else if (kind == KIND_CONN && s->state == SLOT_HEADER) read_header(s);
+      else if (kind == KIND_STDERR && s->state == SLOT_RUNNING) pump_stderr(s, 0);
+    }
+  }
+}
