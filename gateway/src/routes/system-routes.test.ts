@@ -139,3 +139,30 @@ t.test('logs: NDJSON, name required, unknown function 404, bad since 400', async
   t.equal((await app.inject({ method: 'GET', url: '/system/logs?name=nope' })).statusCode, 404);
   t.equal((await app.inject({ method: 'GET', url: '/system/logs?name=echo&since=yesterday' })).statusCode, 400);
 });
+
+t.test('GET /system/function/<name> shows the autoscaler state when one is wired; bad scaling labels are a 400', async (t) => {
+  const provider = new MemoryProvider();
+  const asked: string[] = [];
+  const gw = await buildGateway({
+    provider,
+    config: testConfig(),
+    registry: new Registry(),
+    describeScaling: (fn) => {
+      asked.push(`${fn.name}.${fn.namespace}`);
+      return { target: 2, current: 1, paused: false, lastDecision: { direction: 'up', reason: 'panic' } };
+    },
+  });
+  t.teardown(() => gw.close());
+  t.equal((await gw.app.inject({ method: 'POST', url: '/system/functions', payload: deployment })).statusCode, 202);
+  const one = await gw.app.inject({ method: 'GET', url: '/system/function/echo' });
+  t.match(one.json(), { name: 'echo', scaling: { target: 2, current: 1, paused: false, lastDecision: { reason: 'panic' } } });
+  t.same(asked, ['echo.openfaas-fn']);
+  const bad = await gw.app.inject({
+    method: 'POST',
+    url: '/system/functions',
+    payload: { ...deployment, service: 'bad', labels: { 'com.openfaas.scale.min': '5', 'com.openfaas.scale.max': '2' } },
+  });
+  t.equal(bad.statusCode, 400);
+  t.equal(bad.json().code, 'FUNTAINER_ERR_INVALID_SPEC');
+  t.match(bad.json().message, /com\.openfaas\.scale\.max/);
+});
