@@ -2,9 +2,11 @@
 // Watchdog benchmark (not a test): wrk -t1 -c32 -d10s POST on loopback against a bare node:http server (the limit),
 // then the bundled watchdog in each mode doing the same work. Prints ratios to the bare server, start-to-ready time
 // and module-mode RSS under load; writes JSON to bench/results/. Needs: npm run build:bundle -w watchdog, /usr/bin/wrk.
-//   node bench/watchdog.mjs [--duration 10s] [--connections 32]
+// The fork modes run twice: with the native fork helper (dist/fork-helper, built by the bundle step when gcc exists)
+// and with Node's spawn (fork_helper=off), for comparison.
+//   node bench/watchdog.mjs [--duration 10s] [--connections 32] [--only streaming,serializing]
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +14,13 @@ import { fileURLToPath } from 'node:url';
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const watchdogBundle = join(repo, 'watchdog', 'dist', 'watchdog.cjs');
+const forkHelper = join(repo, 'watchdog', 'dist', 'fork-helper');
 const bareServer = join(benchDir, 'watchdog-bare-server.mjs');
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const duration = option('--duration', '10s');
 const connections = option('--connections', '32');
+const only = option('--only', undefined)?.split(',');
 const TARGETS = { module: 0.8, http: 0.35, streaming: 0.06, serializing: 0.06 };
 const children = new Set();
 let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
@@ -92,10 +96,14 @@ async function main() {
   const modes = {
     module: { mode: 'module', handler: join(benchDir, 'watchdog-handler.cjs') },
     http: { mode: 'http', fprocess: `${process.execPath} ${bareServer} PORT`, upstream_url: 'http://127.0.0.1:PORT' },
-    streaming: { mode: 'streaming', fprocess: 'cat' },
-    serializing: { mode: 'serializing', fprocess: 'cat' },
+    streaming: { mode: 'streaming', fprocess: 'cat', fork_helper: forkHelper },
+    serializing: { mode: 'serializing', fprocess: 'cat', fork_helper: forkHelper },
+    'streaming/node': { mode: 'streaming', fprocess: 'cat', fork_helper: 'off' },
+    'serializing/node': { mode: 'serializing', fprocess: 'cat', fork_helper: 'off' },
   };
+  if (!existsSync(forkHelper)) console.log(`no ${forkHelper} (gcc missing?): the helper rows fall back to Node spawn`);
   for (const [name, template] of Object.entries(modes)) {
+    if (only !== undefined && !only.includes(name.split('/')[0])) continue;
     const bareRun = await wrk(`http://127.0.0.1:${barePort}/`);
     const upstreamPort = String(nextPort++);
     const env = Object.fromEntries(Object.entries(template).map(([k, v]) => [k, v.replaceAll('PORT', upstreamPort)]));
@@ -111,7 +119,7 @@ async function main() {
   const rows = [['mode', 'req/s', 'bare req/s', 'ratio', 'target', 'start→ready ms', 'peak RSS MiB', 'non-2xx', 'socket errors']];
   for (const [name, run] of Object.entries(results.runs)) {
     run.ratio = Number((run.rps / run.bareRps).toFixed(3));
-    run.target = TARGETS[name];
+    run.target = TARGETS[name.split('/')[0]];
     run.meetsTarget = run.ratio >= run.target;
     rows.push([name, run.rps.toFixed(0), run.bareRps.toFixed(0), run.ratio.toFixed(3), `≥ ${run.target}${run.meetsTarget ? ' ok' : ' MISS'}`, run.startMs.toFixed(1), run.peakRssMiB?.toFixed(1) ?? '', String(run.non2xx), run.errors]);
   }

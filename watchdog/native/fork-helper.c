@@ -276,6 +276,7 @@ static void setup(const char *path) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(path) >= sizeof addr.sun_path) die("socket path too long");
   strcpy(addr.sun_path, path);
+  unlink(path); /* a helper that was SIGKILLed left its socket behind; the directory is the watchdog's own */
   listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (listen_fd < 0 || bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
   if (listen(listen_fd, 1024) < 0) die("listen");

@@ -24,7 +24,7 @@ export interface FunctionProcess {
   readonly stdin: Writable;
   /** The function's output. */
   readonly stdout: Readable;
-  /** SIGKILL the process; harmless once it has exited. */
+  /** SIGKILL the process and stop reading its output; harmless once it has exited. */
   kill(): void;
   /** Settles once: after the process exited and its stdout closed (Node's 'close'), or when it failed to start. */
   readonly outcome: Promise<ProcessOutcome>;

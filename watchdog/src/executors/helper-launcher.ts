@@ -105,10 +105,13 @@ export class HelperForkLauncher implements ForkLauncher {
   private scheduleRestart(delayMs: number): void {
     setTimeout(() => {
       if (this.stopping) return;
-      this.startHelper().catch((err: unknown) => {
-        this.log.error('fork helper restart failed', { err: err instanceof Error ? err : new Error(String(err)) });
-        this.scheduleRestart(Math.min(delayMs * 2, 5_000));
-      });
+      this.startHelper().then(
+        () => this.log.info('fork helper restarted'),
+        (err: unknown) => {
+          this.log.error('fork helper restart failed', { err: err instanceof Error ? err : new Error(String(err)) });
+          this.scheduleRestart(Math.min(delayMs * 2, 5_000));
+        },
+      );
     }, delayMs).unref();
   }
 }

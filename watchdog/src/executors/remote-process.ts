@@ -49,11 +49,15 @@ export class RemoteProcess implements FunctionProcess {
     return this.socket;
   }
 
+  /**
+   * Kills the process and abandons its output: every caller (timeout, client gone, output cap) is done with it. The
+   * socket is destroyed rather than drained, because a paused, unpiped socket would never see its EOF and the
+   * outcome would never settle.
+   */
   kill(): void {
-    if (this.report !== undefined || this.settled) return;
-    this.sendKill(this.id);
-    // Not yet handed to the kernel: the helper may never see this request, so cut it here.
-    if (!this.headerSent) this.socket.destroy();
+    if (this.settled) return;
+    if (this.report === undefined) this.sendKill(this.id);
+    this.socket.destroy();
   }
 
   onStderr(chunk: Buffer): void {
