@@ -27,6 +27,10 @@ function copyWatchdog(template: Template, contextDir: string, env: Readonly<Reco
     throw new CliError(`the watchdog build ${source} is missing (template ${template.name} needs it); build it with "${BUILD_HINTS[artifact]}" or set FUNTAINER_WATCHDOG_DIR`);
   }
   cpSync(source, join(contextDir, artifact));
+  // The native fork helper makes the fork modes fast; images copy it with a wildcard (node templates) or carry it
+  // inside the single executable, so a build without it (no gcc) still works, only slower per request.
+  const forkHelper = join(watchdogDistDir(env), 'fork-helper');
+  if (existsSync(forkHelper)) cpSync(forkHelper, join(contextDir, 'fork-helper'));
 }
 
 function handlerDir(fn: StackFunction, stackDir: string, file: string): string {

@@ -7,6 +7,7 @@
 import { dirname, join } from 'node:path';
 import { loadConfig, type WatchdogConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import { INSTALL_FORK_HELPER_FLAG, installForkHelper } from './fork-helper-install.js';
 import { defaultLockPath, lockFileExists } from './lifecycle.js';
 import { createLogger } from './logger.js';
 import { startWatchdog } from './watchdog.js';
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
   // Same flag as of-watchdog: lets a HEALTHCHECK run the watchdog binary itself, no curl needed in the image.
   if (process.argv.includes('-run-healthcheck') || process.argv.includes('--run-healthcheck')) {
     process.exit(lockFileExists(defaultLockPath()) ? 0 : 1);
+  }
+  const install = process.argv.indexOf(INSTALL_FORK_HELPER_FLAG);
+  if (install !== -1) {
+    process.stdout.write(`${installForkHelper(process.argv[install + 1])}\n`);
+    process.exit(0);
   }
   let config: WatchdogConfig;
   try {
