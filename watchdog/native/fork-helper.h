@@ -20,6 +20,7 @@ struct slot {
   uint32_t id;
   int conn;      /* connection fd while reading the header, else -1 */
   int errfd;     /* read end of the process's stderr pipe while open, else -1 */
+  int execfd;    /* read end of the exec-failure pipe: an errno arrives here if exec failed, else -1 */
   pid_t pid;
   int paused;    /* stderr not watched (backpressure) */
   unsigned char lenbuf[4];

@@ -1,5 +1,5 @@
 /**
- * The fast launcher: a native fork helper (watchdog/native/fork-helper.c) started once, which posix_spawn()s
+ * The fast launcher: a native fork helper (watchdog/native/fork-helper.c) started once, which forks and execs
  * fprocess per request with the request's own unix-socket connection as stdin and stdout. The watchdog's event loop
  * only opens a connection and writes a small header, instead of fork()ing itself per request.
  *
