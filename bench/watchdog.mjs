@@ -3,7 +3,8 @@
 // then the bundled watchdog in each mode doing the same work. Prints ratios to the bare server, start-to-ready time
 // and module-mode RSS under load; writes JSON to bench/results/. Needs: npm run build:bundle -w watchdog, /usr/bin/wrk.
 // The fork modes run twice: with the native fork helper (dist/fork-helper, built by the bundle step when gcc exists)
-// and with Node's spawn (fork_helper=off), for comparison.
+// and with Node's spawn (fork_helper=off), for comparison. A last row, `cat ceiling`, is how often a C loop can start
+// `cat` here with no HTTP at all (watchdog-spawn-ceiling.c, needs gcc): no fork mode can beat that ratio.
 //   node bench/watchdog.mjs [--duration 10s] [--connections 32] [--only streaming,serializing]
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -86,6 +87,21 @@ async function stop(child) {
   clearTimeout(timer);
 }
 
+/** Starts/s of `cat` from a C loop with `connections` in flight, against a bare run taken just before. */
+async function spawnCeiling(barePort) {
+  const binary = join(mkdtempSync(join(tmpdir(), 'wd-ceiling-')), 'ceiling');
+  try {
+    execFileSync('gcc', ['-O2', '-o', binary, join(benchDir, 'watchdog-spawn-ceiling.c')], { stdio: 'ignore' });
+  } catch {
+    console.log('no gcc: skipping the cat ceiling row');
+    return undefined;
+  }
+  const bareRun = await wrk(`http://127.0.0.1:${barePort}/`);
+  const cat = execFileSync('sh', ['-c', 'command -v cat'], { encoding: 'utf8' }).trim();
+  const rps = Number(execFileSync(binary, [connections, cat, String(parseFloat(duration) * (duration.endsWith('m') ? 60 : 1))], { encoding: 'utf8' }));
+  return { rps, non2xx: 0, errors: 'none', bareRps: bareRun.rps, startMs: 0 };
+}
+
 async function main() {
   const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, runs: {} };
   // The machine is shared and noisy: each mode is compared with a bare run taken right before it.
@@ -114,12 +130,14 @@ async function main() {
     results.runs[name] = { ...run, bareRps: bareRun.rps, startMs: Number(wd.startMs.toFixed(1)) };
     await stop(wd.child);
   }
+  const ceiling = await spawnCeiling(barePort);
+  if (ceiling !== undefined) results.runs['cat ceiling'] = ceiling;
   await stop(bare);
 
   const rows = [['mode', 'req/s', 'bare req/s', 'ratio', 'target', 'start→ready ms', 'peak RSS MiB', 'non-2xx', 'socket errors']];
   for (const [name, run] of Object.entries(results.runs)) {
     run.ratio = Number((run.rps / run.bareRps).toFixed(3));
-    run.target = TARGETS[name.split('/')[0]];
+    run.target = TARGETS[name.split('/')[0]] ?? TARGETS.streaming;
     run.meetsTarget = run.ratio >= run.target;
     rows.push([name, run.rps.toFixed(0), run.bareRps.toFixed(0), run.ratio.toFixed(3), `≥ ${run.target}${run.meetsTarget ? ' ok' : ' MISS'}`, run.startMs.toFixed(1), run.peakRssMiB?.toFixed(1) ?? '', String(run.non2xx), run.errors]);
   }
