@@ -16,6 +16,9 @@
  *   stdout, helper -> watchdog: frames type(u8) id len payload. 'R' ready, 'E' stderr bytes of id, 'X' id exited
  *     (payload i32: exit code, or -signal), 'F' id could not be started (payload: error text).
  * Every complete header gets exactly one 'X' or 'F'; its stderr frames come before it.
+ *
+ * This file: the slot table, the epoll loop, accepting, stderr forwarding, reaping (SIGCHLD via signalfd) and the
+ * control channel. fork-helper-start.c turns a connection into a process; fork-helper-io.c has the report buffer.
  */
 #define _GNU_SOURCE
 #include "fork-helper.h"
@@ -33,23 +36,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
-
-static struct slot slots[MAX_SLOTS];
-static int epfd, listen_fd, sig_fd, listen_paused;
-static char **fn_argv;
+struct slot slots[MAX_SLOTS];
+int epfd;
+char **fn_argv;
+static int listen_fd, sig_fd, listen_paused;
 static const char *socket_path;
-static uint32_t early_kills[EARLY_KILLS]; /* ids killed before their header arrived; ids only grow, so no reuse */
-static unsigned early_kill_next;
 static int paused_count; /* running slots whose stderr is not watched until the report buffer drains */
 
-static void watch(int op, int fd, uint32_t events, uint32_t kind, uint32_t index) {
+void watch(int op, int fd, uint32_t events, uint32_t kind, uint32_t index) {
   struct epoll_event ev = {.events = events, .data.u64 = ((uint64_t)kind << 32) | index};
   if (epoll_ctl(epfd, op, fd, &ev) < 0) die("epoll_ctl");
 }
 
 /* A free slot means one more connection may be accepted, so resume listening if we had stopped. */
-static void free_slot(struct slot *s) {
+void free_slot(struct slot *s) {
   if (s->paused) paused_count--;
   if (s->conn >= 0) close(s->conn);
   if (s->errfd >= 0) close(s->errfd);
@@ -61,17 +61,6 @@ static void free_slot(struct slot *s) {
     listen_paused = 0;
     watch(EPOLL_CTL_ADD, listen_fd, EPOLLIN, KIND_LISTEN, 0);
   }
-}
-
-static void report_failure(uint32_t id, int err) {
-  const char *text = strerror(err);
-  out_frame('F', id, text, (uint32_t)strlen(text));
-}
-
-static int killed_early(uint32_t id) {
-  for (unsigned i = 0; i < EARLY_KILLS; i++)
-    if (early_kills[i] == id) return 1;
-  return 0;
 }
 
 /* Forwards what the pipe holds. `at_exit`: the process is gone, so read what it left (at most a pipe's worth)
@@ -108,88 +97,6 @@ static void resume_stderr(void) {
     paused_count--;
     watch(EPOLL_CTL_ADD, s->errfd, EPOLLIN, KIND_STDERR, (uint32_t)i);
   }
-}
-
-/* In the child, between fork and exec: plain system calls only. An exec failure's errno goes up `execerr`. */
-__attribute__((noreturn)) static void exec_child(int conn, int errw, int execerr, char **envp) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL); /* we block SIGCHLD and ignore SIGPIPE; the function must start with neither */
-  signal(SIGPIPE, SIG_DFL);
-  if (dup2(conn, 0) < 0 || dup2(conn, 1) < 0 || dup2(errw, 2) < 0) _exit(127); /* dup2 clears O_CLOEXEC */
-  execvpe(fn_argv[0], fn_argv, envp);
-  int err = errno;
-  while (write(execerr, &err, sizeof err) < 0 && errno == EINTR) {
-  }
-  _exit(127);
-}
-
-/* fork(), not posix_spawn(): glibc's posix_spawn is a vfork that holds the helper until the child has exec'd
-   (measured ~0.5 ms here), which serialises every start. Forking this ~1 MiB static process costs ~0.1 ms, and the
-   exec then runs on another core while the helper serves the next request. */
-static void spawn_slot(struct slot *s) {
-  uint32_t count = rd32(s->hdr + 4);
-  s->id = rd32(s->hdr);
-  char **envp = build_env(s->hdr + 8, s->len - 8, count, environ);
-  int errpipe[2] = {-1, -1}, execpipe[2] = {-1, -1};
-  int rc = envp == NULL ? EINVAL : 0;
-  if (rc == 0 && (pipe2(errpipe, O_CLOEXEC) < 0 || pipe2(execpipe, O_CLOEXEC) < 0)) rc = errno;
-  if (rc == 0) {
-    /* Non-blocking is a property of the open file, shared with the child: only our read ends get it, and the
-       connection goes back to blocking because the function reads and writes it with plain blocking calls. */
-    set_nonblocking(errpipe[0], 1);
-    set_nonblocking(execpipe[0], 1);
-    set_nonblocking(s->conn, 0);
-    s->pid = fork();
-    if (s->pid == 0) exec_child(s->conn, errpipe[1], execpipe[1], envp);
-    if (s->pid < 0) rc = errno;
-  }
-  if (errpipe[1] >= 0) close(errpipe[1]);
-  if (execpipe[1] >= 0) close(execpipe[1]);
-  free(envp);
-  free(s->hdr);
-  s->hdr = NULL;
-  close(s->conn); /* the child holds the connection now; the watchdog sees EOF when the child is done with it */
-  s->conn = -1;
-  if (rc != 0) {
-    report_failure(s->id, rc);
-    if (errpipe[0] >= 0) close(errpipe[0]);
-    if (execpipe[0] >= 0) close(execpipe[0]);
-    free_slot(s);
-    return;
-  }
-  s->state = SLOT_RUNNING;
-  s->errfd = errpipe[0];
-  s->execfd = execpipe[0];
-  watch(EPOLL_CTL_ADD, s->errfd, EPOLLIN, KIND_STDERR, (uint32_t)(s - slots));
-  if (killed_early(s->id)) kill(s->pid, SIGKILL);
-}
-
-/* Reads exactly the header, in as many non-blocking steps as it takes, and never a byte of the body. */
-static void read_header(struct slot *s) {
-  for (;;) {
-    unsigned char *dst = s->got < 4 ? s->lenbuf + s->got : (unsigned char *)s->hdr + (s->got - 4);
-    size_t want = s->got < 4 ? 4 - s->got : s->len - (s->got - 4);
-    if (want == 0) break;
-    ssize_t n = read(s->conn, dst, want);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return;
-    if (n <= 0) { /* the watchdog gave up before sending a header: nobody waits for a report */
-      free_slot(s);
-      return;
-    }
-    s->got += (size_t)n;
-    if (s->got == 4) {
-      s->len = rd32((char *)s->lenbuf);
-      s->hdr = s->len >= 8 && s->len <= MAX_HEADER ? malloc(s->len) : NULL;
-      if (s->hdr == NULL) {
-        free_slot(s);
-        return;
-      }
-    }
-  }
-  watch(EPOLL_CTL_DEL, s->conn, 0, 0, 0);
-  spawn_slot(s);
 }
 
 static void accept_all(void) {
@@ -256,7 +163,7 @@ static void on_control_line(const char *line) {
       kill(slots[i].pid, SIGKILL);
       return;
     }
-  early_kills[early_kill_next++ % EARLY_KILLS] = id;
+  remember_early_kill(id);
 }
 
 static void read_control(void) {

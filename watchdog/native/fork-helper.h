@@ -29,6 +29,19 @@ struct slot {
   char *hdr;
 };
 
+/* fork-helper.c: the slot table and event loop */
+extern struct slot slots[MAX_SLOTS];
+extern int epfd;
+extern char **fn_argv; /* fprocess, fixed at start */
+void watch(int op, int fd, uint32_t events, uint32_t kind, uint32_t index);
+void free_slot(struct slot *s);
+
+/* fork-helper-start.c: from accepted connection to running process */
+void read_header(struct slot *s); /* spawns once the header is complete */
+void report_failure(uint32_t id, int err);
+void remember_early_kill(uint32_t id);
+
+/* fork-helper-io.c */
 __attribute__((noreturn)) void die(const char *what);
 uint32_t rd32(const char *p);
 void wr32(char *p, uint32_t v);
