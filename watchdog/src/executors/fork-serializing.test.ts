@@ -47,5 +47,12 @@ for (const launcher of launcherCases()) {
       t.equal(res.status, 500);
       t.match(res.text, /fork\/exec/);
     });
+
+    t.test('a function that never reads a large body still answers', async (t) => {
+      const wd = await startTestWatchdog(t, { mode: 'serializing', fprocess: 'echo ignored the body' });
+      const res = await send(wd.port, { body: Buffer.alloc(4 * 1024 * 1024) });
+      t.equal(res.status, 200);
+      t.equal(res.text, 'ignored the body\n');
+    });
   });
 }

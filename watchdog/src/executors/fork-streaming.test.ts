@@ -93,5 +93,12 @@ for (const launcher of launcherCases()) {
       t.equal(received, 50 * 1024 * 1024);
       t.ok(peakRss - rssBefore < 40 * 1024 * 1024, `rss grew by ${((peakRss - rssBefore) / 1048576).toFixed(1)} MiB`);
     });
+
+    t.test('a function that never reads a large body still answers', async (t) => {
+      const wd = await startTestWatchdog(t, { fprocess: 'echo ignored the body' });
+      const res = await send(wd.port, { body: Buffer.alloc(4 * 1024 * 1024) });
+      t.equal(res.status, 200);
+      t.equal(res.text, 'ignored the body\n');
+    });
   });
 }
