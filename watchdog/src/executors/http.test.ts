@@ -1,4 +1,5 @@
 import t from 'tap';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { fixture, send, startTestWatchdog, waitFor } from '../testing/harness.js';
 
@@ -62,4 +63,102 @@ t.test('child exit is fatal; connect errors answer 500 internal', async (t) => {
   const res = await send(wd.port);
   t.equal(res.status, 500);
   t.equal(res.headers['x-openfaas-internal'], 'of-watchdog');
+});
+
+/** An upstream for the streaming cases, written to a temp file so fprocess can run it. */
+const STREAM_UPSTREAM = `
+import { createServer } from 'node:http';
+let aborted = 0;
+const server = createServer((req, res) => {
+  if (req.url === '/sse') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: one\\n\\n');
+    const timer = setTimeout(() => res.end('data: two\\n\\n'), 1500);
+    res.on('close', () => clearTimeout(timer));
+    return;
+  }
+  if (req.url === '/hang') {
+    req.resume();
+    res.on('close', () => { if (!res.writableFinished) aborted++; });
+    return;
+  }
+  if (req.url === '/aborted') return res.end(String(aborted));
+  if (req.url === '/empty') { res.writeHead(204); return res.end(); }
+  // echo: streams the request body back (chunked), with what framing the request arrived in
+  res.writeHead(200, { 'x-te': String(req.headers['transfer-encoding']), 'x-cl': String(req.headers['content-length']) });
+  req.pipe(res);
+});
+server.listen(Number(process.argv[2]), '127.0.0.1');
+`;
+
+async function startStreamMode(t: { teardown(fn: () => unknown): void }) {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const file = join(mkdtempSync(join(tmpdir(), 'wd-http-')), 'upstream.mjs');
+  writeFileSync(file, STREAM_UPSTREAM);
+  const upstreamPort = await freePort();
+  return startTestWatchdog(t, { mode: 'http', fprocess: `${process.execPath} ${file} ${upstreamPort}`, upstream_url: `http://127.0.0.1:${upstreamPort}` });
+}
+
+t.test('large bodies stream both ways; chunked requests stay chunked; keep-alive reuse', async (t) => {
+  const wd = await startStreamMode(t);
+  const big = Buffer.alloc(3 * 1024 * 1024, 'abcdefgh');
+  const res = await send(wd.port, { body: big });
+  t.equal(res.status, 200);
+  t.equal(res.headers['x-cl'], String(big.length), 'content-length forwarded');
+  t.ok(res.body.equals(big), 'body round-trips');
+  const small = await send(wd.port, { body: 'tiny' });
+  t.equal(small.text, 'tiny');
+  t.equal(small.headers['x-cl'], '4');
+  const chunked = await new Promise<{ text: string; te: string | undefined }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: wd.port, method: 'POST', path: '/', agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ text, te: res.headers['x-te'] as string | undefined }));
+    });
+    req.on('error', reject);
+    req.write('part1-');
+    setTimeout(() => req.end('part2'), 50);
+  });
+  t.equal(chunked.text, 'part1-part2');
+  t.equal(chunked.te, 'chunked');
+  const many = await Promise.all(Array.from({ length: 50 }, (_, i) => send(wd.port, { body: `n${i}` })));
+  t.same(many.map((r) => r.text), Array.from({ length: 50 }, (_, i) => `n${i}`));
+  t.equal((await send(wd.port, { method: 'GET', path: '/empty' })).status, 204);
+  const head = await send(wd.port, { method: 'HEAD', path: '/empty' });
+  t.equal(head.status, 204);
+});
+
+t.test('event streams are flushed as they come', async (t) => {
+  const wd = await startStreamMode(t);
+  const first = await new Promise<string>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: wd.port, method: 'GET', path: '/sse', agent: false }, (res) => {
+      res.setEncoding('utf8');
+      res.once('data', (c: string) => {
+        resolve(c);
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  t.equal(first, 'data: one\n\n', 'first event arrives before the stream ends');
+});
+
+t.test('client abort cancels the upstream request', async (t) => {
+  const wd = await startStreamMode(t);
+  const req = httpRequest({ host: '127.0.0.1', port: wd.port, method: 'POST', path: '/hang', agent: false });
+  req.on('error', () => {});
+  req.end('x');
+  await new Promise((r) => setTimeout(r, 200));
+  req.destroy();
+  await waitFor(() => wd.metrics.inFlight === 0);
+  let count = '';
+  await waitFor(() => {
+    void send(wd.port, { method: 'GET', path: '/aborted' }).then((r) => (count = r.text));
+    return count === '1';
+  });
+  t.equal(count, '1');
 });
