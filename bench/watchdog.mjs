@@ -5,7 +5,9 @@
 // The fork modes run twice: with the native fork helper (dist/fork-helper, built by the bundle step when gcc exists)
 // and with Node's spawn (fork_helper=off), for comparison. A last row, `cat ceiling`, is how often a C loop can start
 // `cat` here with no HTTP at all (watchdog-spawn-ceiling.c, needs gcc): no fork mode can beat that ratio.
-//   node bench/watchdog.mjs [--duration 10s] [--connections 32] [--only streaming,serializing]
+//   node bench/watchdog.mjs [--duration 10s] [--connections 32] [--only streaming,serializing] [--baseline old.cjs]
+// --baseline adds `<mode>/baseline` rows running another watchdog bundle (e.g. one built from an older commit) in
+// the same run, each against its own bare run, for before/after figures.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name
 const duration = option('--duration', '10s');
 const connections = option('--connections', '32');
 const only = option('--only', undefined)?.split(',');
+const baselineBundle = option('--baseline', undefined);
 const TARGETS = { module: 0.8, http: 0.35, streaming: 0.06, serializing: 0.06 };
 const children = new Set();
 let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
@@ -69,11 +72,11 @@ function wrk(url, samplePid) {
   });
 }
 
-async function startWatchdog(env) {
+async function startWatchdog(env, bundle = watchdogBundle) {
   const port = nextPort++;
   const metricsPort = nextPort++;
   const started = performance.now();
-  const child = start(process.execPath, [watchdogBundle], { port: String(port), metrics_port: String(metricsPort), healthcheck_interval: '0', ...env });
+  const child = start(process.execPath, [bundle], { port: String(port), metrics_port: String(metricsPort), healthcheck_interval: '0', ...env });
   await waitForStatus(`http://127.0.0.1:${port}/_/ready`);
   return { child, port, startMs: performance.now() - started };
 }
@@ -117,13 +120,17 @@ async function main() {
     'streaming/node': { mode: 'streaming', fprocess: 'cat', fork_helper: 'off' },
     'serializing/node': { mode: 'serializing', fprocess: 'cat', fork_helper: 'off' },
   };
+  if (baselineBundle !== undefined) {
+    for (const name of ['module', 'http']) modes[`${name}/baseline`] = { ...modes[name], bundle: baselineBundle };
+  }
   if (!existsSync(forkHelper)) console.log(`no ${forkHelper} (gcc missing?): the helper rows fall back to Node spawn`);
   for (const [name, template] of Object.entries(modes)) {
     if (only !== undefined && !only.includes(name.split('/')[0])) continue;
     const bareRun = await wrk(`http://127.0.0.1:${barePort}/`);
     const upstreamPort = String(nextPort++);
-    const env = Object.fromEntries(Object.entries(template).map(([k, v]) => [k, v.replaceAll('PORT', upstreamPort)]));
-    const wd = await startWatchdog(env).catch((err) => {
+    const { bundle, ...vars } = template;
+    const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.replaceAll('PORT', upstreamPort)]));
+    const wd = await startWatchdog(env, bundle).catch((err) => {
       throw new Error(`${name} mode: ${err.message}`);
     });
     const run = await wrk(`http://127.0.0.1:${wd.port}/`, name === 'module' ? wd.child.pid : undefined);

@@ -9,7 +9,7 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -105,7 +105,15 @@ async function buildImages(): Promise<void> {
   await run(process.execPath, ['watchdog/scripts/sea.mjs'], 120_000);
   const context = mkdtempSync(join(tmpdir(), 'watchdog-image-'));
   try {
-    copyFileSync(join(fixtures, 'watchdog-image', 'Dockerfile'), join(context, 'Dockerfile'));
+    let dockerfile = readFileSync(join(fixtures, 'watchdog-image', 'Dockerfile'), 'utf8');
+    // The native fork helper (npm run build, when gcc exists) goes next to watchdog.cjs, where fork_helper=auto
+    // looks for it, as templates/node/Dockerfile does with `COPY watchdog.cjs fork-helper* ...`.
+    const forkHelper = join(repo, 'watchdog', 'dist', 'fork-helper');
+    if (existsSync(forkHelper)) {
+      copyFileSync(forkHelper, join(context, 'fork-helper'));
+      if (!dockerfile.includes('fork-helper')) dockerfile = dockerfile.replace(/^COPY watchdog\.cjs (\S*\/)watchdog\.cjs$/m, 'COPY watchdog.cjs fork-helper* $1');
+    }
+    writeFileSync(join(context, 'Dockerfile'), dockerfile);
     copyFileSync(join(fixtures, 'watchdog-image', 'Dockerfile.sea'), join(context, 'Dockerfile.sea'));
     copyFileSync(join(repo, 'watchdog', 'dist', 'watchdog.cjs'), join(context, 'watchdog.cjs'));
     copyFileSync(join(repo, 'watchdog', 'dist', 'watchdog-sea'), join(context, 'watchdog-sea'));
