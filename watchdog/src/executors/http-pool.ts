@@ -43,14 +43,14 @@ export class UpstreamPool {
     if (socket !== undefined) {
       (req as ClientRequest & { reusedSocket: boolean }).reusedSocket = true;
       req.onSocket(socket);
-    } else if (this.open < this.maxSockets && !this.destroyed) {
+    } else if (this.open < this.maxSockets) {
       req.onSocket(this.openSocket());
     } else {
       this.queued.push(req);
     }
   }
 
-  /** Closes every socket (watchdog shutdown). */
+  /** Closes the idle sockets and stops keeping freed ones (watchdog shutdown; later requests still get a socket). */
   destroy(): void {
     this.destroyed = true;
     for (const socket of this.idle) socket.destroy();
@@ -110,7 +110,7 @@ export class UpstreamPool {
     socket[kPool] = undefined;
     this.open--;
     // A closed socket may still sit on the idle stack; takeIdle skips destroyed ones.
-    while (this.queued.length > 0 && this.open < this.maxSockets && !this.destroyed) {
+    while (this.queued.length > 0 && this.open < this.maxSockets) {
       const next = this.queued.shift() as ClientRequest;
       if (!next.destroyed) next.onSocket(this.openSocket());
     }
