@@ -7,6 +7,7 @@
  */
 import t, { type Test } from 'tap';
 import { metricName } from '@funtainer/core/names';
+import { runPausableContract } from '@funtainer/gateway/autoscaler/pausable.contract';
 import { startAutoscaleGateway, type AutoscaleGateway } from './helpers/autoscale-gateway.js';
 import { docker, ensureFixtureImage } from './helpers/docker.js';
 import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
@@ -85,34 +86,31 @@ if (fixture) {
     t.equal(await desired(name), 1);
   });
 
-  t.test('provider pause contract: idempotent, kept by reconcile, scale ends it, scale 0 removes it', async (t) => {
-    const name = run.uniqueName('frozen');
+  // A function with two ready replicas the autoscaler leaves alone: scale.zero with a long idle time means it
+  // neither pauses it nor (once the deploy request left the panic window) wakes or resizes it.
+  let quietCount = 0;
+  const quietFunction = async (t: Test, prefix: string) => {
+    const name = run.uniqueName(`${prefix}${++quietCount}`);
     const fn = fnOf(name);
-    // scale.zero with a long idle time: the autoscaler neither pauses it nor (once its load reads 0) wakes it.
     await deployServing(t, name, { 'com.openfaas.scale.min': '2', 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '10m' });
     await waitFor(() => ready(name) === 2, 'two ready replicas', 30_000);
     const panicLoad = () => (gw.scaling.autoscaler.state(fn) as { lastDecision?: { inputs?: { loadPanic?: number } } } | undefined)?.lastDecision?.inputs?.loadPanic;
     await waitFor(() => panicLoad() === 0, 'the deploy request to leave the panic window', 20_000);
-    const changes: number[] = [];
-    const unsubscribe = gw.provider.onEndpointsChanged((changed, endpoints) => { if (changed.name === name) changes.push(endpoints.length); });
-    t.teardown(unsubscribe);
+    return { name, fn };
+  };
+
+  t.test('the Docker provider passes the PausableProvider contract (the same suite as the in-memory fake)', async (t) => {
+    await runPausableContract(t, 'docker', async (st) => ({ provider: gw.provider, fn: (await quietFunction(st, 'frozen')).fn }), { readyDeadlineMs: 30_000 });
+  });
+
+  t.test('paused containers: Docker reports them paused and the reconciler neither removes nor replaces them', async (t) => {
+    const { name, fn } = await quietFunction(t, 'iced');
     await gw.provider.pause(fn);
-    await gw.provider.pause(fn);
-    t.same(changes, [0], 'one change to [] however often it is paused');
     t.same(await dockerStates(name), ['paused', 'paused']);
     await new Promise((r) => setTimeout(r, 2_500)); // past a sweep (1 s in tests): paused is not dead
     t.same(await dockerStates(name), ['paused', 'paused'], 'the reconciler neither removed nor replaced them');
-    await gw.provider.unpause(fn);
-    await gw.provider.unpause(fn);
-    t.equal(ready(name), 2, 'both back in the endpoints when unpause resolves');
-    await gw.provider.pause(fn);
-    await gw.provider.scale(fn, 3);
-    t.notOk(gw.provider.isPaused(fn), 'scale on a paused function ends the pause');
-    t.equal(ready(name), 3);
-    await gw.provider.pause(fn);
     await gw.provider.scale(fn, 0);
     t.same(await dockerStates(name), [], 'scale 0 removes the paused containers');
-    t.notOk(gw.provider.isPaused(fn));
   });
 
   t.test('100 concurrent requests at zero: exactly one scale-up, all answered', async (t) => {
