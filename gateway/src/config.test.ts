@@ -14,6 +14,8 @@ t.test('OpenFaaS names and formats', async (t) => {
   const c = loadConfig({ read_timeout: '30', write_timeout: '1m', upstream_timeout: '500ms', basic_auth: 'false', function_namespace: 'staging', basic_auth_user: 'u', basic_auth_password: 'p' });
   t.match(c, { readTimeoutMs: 30_000, writeTimeoutMs: 60_000, upstreamTimeoutMs: 500, basicAuth: false, functionNamespace: 'staging', basicAuthUser: 'u' });
   t.notOk(JSON.stringify(describeConfig(c)).includes('"p"'), 'credentials are not described');
+  const withRedisPassword = describeConfig(loadConfig({ redis_url: 'redis://:hunter2@redis:6379/0' }));
+  t.equal(withRedisPassword.redisUrl, 'redis://:***@redis:6379/0', 'the Redis password is masked');
 });
 
 t.test('every problem reported at once; booleans never coerced', async (t) => {

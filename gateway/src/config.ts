@@ -100,5 +100,17 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
 /** The configuration without credentials, for the one startup log line. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
   const { basicAuthPassword: _password, basicAuthUser: _user, ...safe } = config;
-  return safe;
+  return { ...safe, redisUrl: withoutPassword(safe.redisUrl) };
+}
+
+/** `redis://:secret@host:6379` → `redis://:***@host:6379`: the URL is logged at startup, its password never. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable redis_url)';
+  }
 }
