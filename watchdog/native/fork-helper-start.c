@@ -69,8 +69,8 @@ static void spawn_slot(struct slot *s) {
   free(envp);
   free(s->hdr);
   s->hdr = NULL;
-  close(s->conn); /* the child holds the connection now; the watchdog sees EOF when the child is done with it */
-  s->conn = -1;
+  /* On success our copy of the connection stays open (never read while the process runs): when the process exits
+     without reading all of its stdin, it is what lets us drain the rest instead of resetting the watchdog's end. */
   if (rc != 0) {
     report_failure(s->id, rc);
     if (errpipe[0] >= 0) close(errpipe[0]);

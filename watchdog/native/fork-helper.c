@@ -11,7 +11,11 @@
  * The command is fixed at start: whoever can reach the socket can only run fprocess with other Http_* variables.
  * Protocol (integers are little-endian u32):
  *   request connection, watchdog -> helper: len, id, count, then `count` "NAME=value\0" strings (len counts the bytes
- *     after itself), then the request body and a half-close. Only the header is read here, never the body.
+ *     after itself), then the request body and a half-close. Only the header is read here while the process runs.
+ *     Once it has exited (and been reported), whatever body it left unread is read and discarded up to the watchdog's
+ *     half-close, and only then is the helper's copy of the connection closed. Closing a unix socket with unread data
+ *     would reset the watchdog's end (ECONNRESET / EPIPE on its pending body write), and Node then destroys the
+ *     socket, possibly before it read the output already queued on it: the response would come back empty.
  *   stdin, watchdog -> helper: lines "k <id>\n" (SIGKILL that request's process). EOF: kill everything and exit.
  *   stdout, helper -> watchdog: frames type(u8) id len payload. 'R' ready, 'E' stderr bytes of id, 'X' id exited
  *     (payload i32: exit code, or -signal), 'F' id could not be started (payload: error text).
@@ -123,6 +127,41 @@ static void accept_all(void) {
   }
 }
 
+/* Reads and discards what the watchdog sent that the exited process never read, until the watchdog's half-close (or
+   its reset, or any error); then frees the slot, whose close is the helper's last hold on the connection. */
+static void drain_input(struct slot *s) {
+  static char buf[65536];
+  for (;;) {
+    ssize_t n = recv(s->conn, buf, sizeof buf, MSG_DONTWAIT); /* the open file is blocking: the process shares it */
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    /* Explicitly: a lingering grandchild may still hold the connection, and epoll only forgets a registration
+       when every descriptor of the open file is closed. */
+    watch(EPOLL_CTL_DEL, s->conn, 0, 0, 0);
+    free_slot(s);
+    return;
+  }
+}
+
+/* The process is gone: release its pipes and drain its connection. The report is already queued. */
+static void start_drain(struct slot *s) {
+  if (s->paused) {
+    s->paused = 0;
+    paused_count--;
+  }
+  if (s->errfd >= 0) close(s->errfd);
+  if (s->execfd >= 0) close(s->execfd);
+  s->errfd = s->execfd = -1;
+  if (s->conn < 0) {
+    free_slot(s);
+    return;
+  }
+  s->state = SLOT_DRAINING;
+  watch(EPOLL_CTL_ADD, s->conn, EPOLLIN | EPOLLRDHUP, KIND_DRAIN, (uint32_t)(s - slots));
+  drain_input(s);
+}
+
 static void reap_children(void) {
   struct signalfd_siginfo info;
   while (read(sig_fd, &info, sizeof info) > 0) {
@@ -143,7 +182,7 @@ static void reap_children(void) {
         wr32(payload, (uint32_t)code);
         out_frame('X', s->id, payload, 4);
       }
-      free_slot(s); /* closes the stderr pipe: a lingering grandchild's later stderr is not logged */
+      start_drain(s); /* closes the stderr pipe: a lingering grandchild's later stderr is not logged */
       break;
     }
   }
@@ -239,6 +278,7 @@ int main(int argc, char **argv) {
       else if (kind == KIND_CONTROL) read_control();
       else if (kind == KIND_CONN && s->state == SLOT_HEADER) read_header(s);
       else if (kind == KIND_STDERR && s->state == SLOT_RUNNING) pump_stderr(s, 0);
+      else if (kind == KIND_DRAIN && s->state == SLOT_DRAINING) drain_input(s);
     }
   }
 }

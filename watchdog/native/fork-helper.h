@@ -11,14 +11,16 @@
 #define EARLY_KILLS 64            /* remembered kills for ids whose header has not arrived yet */
 #define OUT_LIMIT (1024 * 1024)   /* buffered reports before stderr reading pauses */
 
-enum { KIND_LISTEN = 1, KIND_SIGNAL, KIND_CONTROL, KIND_OUT, KIND_CONN, KIND_STDERR };
-enum { SLOT_FREE = 0, SLOT_HEADER, SLOT_RUNNING };
+enum { KIND_LISTEN = 1, KIND_SIGNAL, KIND_CONTROL, KIND_OUT, KIND_CONN, KIND_STDERR, KIND_DRAIN };
+/* SLOT_DRAINING: the process has exited and been reported; its connection is kept until the watchdog's half-close,
+   reading and discarding the body it never read (see drain_input in fork-helper.c). */
+enum { SLOT_FREE = 0, SLOT_HEADER, SLOT_RUNNING, SLOT_DRAINING };
 
-/* One request: its connection while the header is read, then its process and stderr pipe. */
+/* One request: its connection (kept until the body is drained), then also its process and stderr pipe. */
 struct slot {
   int state;
   uint32_t id;
-  int conn;      /* connection fd while reading the header, else -1 */
+  int conn;      /* connection fd (a copy of the process's stdin/stdout) until the body is drained, else -1 */
   int errfd;     /* read end of the process's stderr pipe while open, else -1 */
   int execfd;    /* read end of the exec-failure pipe: an errno arrives here if exec failed, else -1 */
   pid_t pid;

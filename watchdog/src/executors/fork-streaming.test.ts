@@ -100,5 +100,23 @@ for (const launcher of launcherCases()) {
       t.equal(res.status, 200);
       t.equal(res.text, 'ignored the body\n');
     });
+
+    t.test('an upload that never ends does not hold back the answer of a function that is done', async (t) => {
+      const wd = await startTestWatchdog(t, { fprocess: 'echo done early' });
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: wd.port, method: 'POST', agent: false, headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+          res.on('error', reject);
+        });
+        const feeder = setInterval(() => req.write(Buffer.alloc(64 * 1024)), 10);
+        const timer = setTimeout(() => req.destroy(new Error('answer held back by the upload')), 5_000);
+        req.on('close', () => (clearInterval(feeder), clearTimeout(timer)));
+        req.on('error', reject);
+        t.teardown(() => req.destroy());
+      });
+      t.equal(text, '200 done early\n');
+    });
   });
 }
