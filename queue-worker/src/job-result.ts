@@ -1,36 +1,17 @@
 /**
- * What the worker writes back into Redis, read by the gateway's `GET /system/async/<callId>`.
- * The gateway mirrors these shapes in gateway/src/async/job-record.ts (lenient parse); they belong in
- * core/contracts.ts once the two sides settle, so keep the field names in sync.
+ * What the worker writes back into Redis, read by the gateway's `GET /system/async/<callId>`. The record shapes
+ * themselves live in core/async-records.ts, shared with the gateway.
  */
 import { z } from 'zod';
+import type { RecordedResponse } from '@funtainer/core/async-records';
+
+export type { CallbackResult, InvocationResult, RecordedResponse } from '@funtainer/core/async-records';
 
 /** Response bodies kept in a job record are cut here; the callback job carries the full body. */
 export const RECORDED_BODY_LIMIT_BYTES = 16 * 1024;
 
 /** Response headers worth keeping in the record (the rest is noise for a dead-letter inspection). */
 const RECORDED_HEADERS = ['content-type', 'content-length', 'retry-after', 'x-duration-seconds', 'x-openfaas-internal'];
-
-/** The function's last response as stored on the job: `returnvalue.response` on success, `data.lastResponse` on failure. */
-export interface RecordedResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  /** Base64 of at most RECORDED_BODY_LIMIT_BYTES bytes. */
-  body: string;
-  bodyTruncated: boolean;
-  /** Set instead of a status when the gateway could not be reached (undici error code). */
-  error?: string;
-}
-
-/** BullMQ `returnvalue` of a completed request job. */
-export interface InvocationResult {
-  function: string;
-  statusCode: number;
-  attempts: number;
-  durationMs: number;
-  response: RecordedResponse;
-  callback: 'none' | 'queued';
-}
 
 export function recordResponse(statusCode: number, headers: Record<string, string>, body: Buffer, error?: string): RecordedResponse {
   const kept: Record<string, string> = {};
@@ -60,9 +41,3 @@ export const CallbackJobSchema = z.object({
   durationSeconds: z.number().nonnegative(),
 });
 export type CallbackJob = z.output<typeof CallbackJobSchema>;
-
-/** BullMQ `returnvalue` of a delivered callback job. */
-export interface CallbackResult {
-  statusCode: number;
-  attempts: number;
-}

@@ -2,21 +2,12 @@
  * Reads what the queue-worker wrote into a BullMQ job (returnvalue on success, `data.lastResponse` on failure,
  * the callback queue's job for delivery) and turns it into an AsyncCallStatus. Parsing is lenient: a record
  * from an older worker still yields a status, just with fewer fields.
- * Mirrors queue-worker/src/job-result.ts; both belong in core/contracts.ts once settled.
+ * The record shapes are core/async-records.ts, the same definitions the worker writes with.
  */
 import { z } from 'zod';
+import { CallbackResultSchema, InvocationResultSchema, RecordedResponseSchema } from '@funtainer/core/async-records';
 import type { AsyncCallState, AsyncCallStatus, CallbackDeliveryState, RecordedResponse } from './request-queuer.js';
 
-const RecordedResponseSchema = z.object({
-  statusCode: z.number(),
-  headers: z.record(z.string(), z.string()).catch({}),
-  body: z.string().catch(''),
-  bodyTruncated: z.boolean().catch(false),
-  error: z.string().optional(),
-});
-
-const InvocationResultSchema = z.object({ statusCode: z.number(), response: RecordedResponseSchema.optional() });
-const CallbackResultSchema = z.object({ statusCode: z.number() });
 const RequestDataSchema = z.object({
   function: z.string().catch(''),
   namespace: z.string().catch(''),

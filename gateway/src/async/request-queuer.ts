@@ -6,6 +6,7 @@
  * Errors: implementations throw FuntainerError with QUEUE_UNAVAILABLE (store unreachable: nothing was stored),
  * JOB_NOT_FOUND or JOB_STATE; foreign errors are mapped once inside the implementation.
  */
+import type { RecordedResponse } from '@funtainer/core/async-records';
 import type { QueueRequest } from '@funtainer/core/contracts';
 
 export type AsyncCallState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -14,13 +15,8 @@ export const ASYNC_CALL_STATES: readonly AsyncCallState[] = ['queued', 'running'
 export type CallbackDeliveryState = 'none' | 'pending' | 'delivered' | 'failed';
 
 /** The function's last response as recorded by the worker (body truncated, base64). */
-export interface RecordedResponse {
-  readonly statusCode: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-  readonly bodyTruncated: boolean;
-  readonly error?: string;
-}
+/** The function's last response, as the worker recorded it (core/async-records.ts). */
+export type { RecordedResponse } from '@funtainer/core/async-records';
 
 export interface AsyncCallStatus {
   readonly callId: string;

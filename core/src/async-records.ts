@@ -1,0 +1,36 @@
+/**
+ * What the queue-worker writes back into Redis for an async call and the gateway reads for
+ * `GET /system/async/<callId>`: one definition for both sides. Parsing is lenient on the optional parts
+ * (`.catch`) because a record is inspected long after it was written, possibly by a newer gateway.
+ */
+import { z } from 'zod';
+
+/** The function's last response as stored on the job: `returnvalue.response` on success, `data.lastResponse` on failure. */
+export const RecordedResponseSchema = z.object({
+  statusCode: z.number(),
+  headers: z.record(z.string(), z.string()).catch({}),
+  /** Base64 of at most the recorded body limit. */
+  body: z.string().catch(''),
+  bodyTruncated: z.boolean().catch(false),
+  /** Set instead of a status when the gateway could not be reached (undici error code). */
+  error: z.string().optional(),
+});
+export type RecordedResponse = z.output<typeof RecordedResponseSchema>;
+
+/** BullMQ `returnvalue` of a completed request job. */
+export const InvocationResultSchema = z.object({
+  function: z.string().catch(''),
+  statusCode: z.number(),
+  attempts: z.number().catch(0),
+  durationMs: z.number().catch(0),
+  response: RecordedResponseSchema,
+  callback: z.enum(['none', 'queued']).catch('none'),
+});
+export type InvocationResult = z.output<typeof InvocationResultSchema>;
+
+/** BullMQ `returnvalue` of a delivered callback job. */
+export const CallbackResultSchema = z.object({
+  statusCode: z.number(),
+  attempts: z.number().catch(0),
+});
+export type CallbackResult = z.output<typeof CallbackResultSchema>;
