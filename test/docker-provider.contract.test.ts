@@ -46,7 +46,7 @@ if (fixture) {
     t.equal(secretRead.json['uid'], 1000, 'runs as uid 1000');
     t.match(secretRead.json['env'], { GREETING: 'hello', exec_timeout: '5000ms' }, 'envVars and watchdog timeout from the label');
     const writes = await invoke(endpoint.url, 'write=1');
-    t.same(writes.json['writable'], { root: false, tmp: true }, 'root read-only, /tmp writable');
+    t.same(writes.json['writable'], { root: 'EROFS', tmp: 'ok' }, 'root read-only, /tmp writable');
 
     const inspected = JSON.parse(await docker(['inspect', endpoint.id]))[0];
     t.match(inspected.HostConfig, {
@@ -59,6 +59,26 @@ if (fixture) {
     t.ok(inspected.NetworkSettings.Networks[run.network], 'on the functions network');
     t.ok(inspected.HostConfig.Mounts.some((m: { Target: string; ReadOnly: boolean }) => m.Target === `/var/openfaas/secrets/${secret}` && m.ReadOnly));
     await provider.deleteSecret({ name: secret, namespace: DEFAULT_NAMESPACE });
+  });
+
+  t.test('docker: readOnlyRootFilesystem false opens the root filesystem, nothing else', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const service = run.uniqueName('writable');
+    await provider.deploy(spec(service, { readOnlyRootFilesystem: false }));
+    t.teardown(() => provider.remove(fnOf(service)).catch(() => {}));
+    t.equal((await provider.get(fnOf(service)))?.readOnlyRootFilesystem, false, 'reported as asked');
+    const [endpoint] = provider.endpoints(fnOf(service)) ?? [];
+    if (!endpoint) return t.fail('no endpoint');
+    const writes = await invoke(endpoint.url, 'write=1');
+    // uid 1000 may still lack permission on `/` itself (EACCES): what matters is that the filesystem is not read-only.
+    const writable = writes.json['writable'] as { root?: string; tmp?: string } | null;
+    t.not(writable?.root, 'EROFS', `root filesystem writable (the write said ${writable?.root})`);
+    t.equal(writable?.tmp, 'ok', '/tmp writable');
+    const inspected = JSON.parse(await docker(['inspect', endpoint.id]))[0];
+    t.match(inspected.HostConfig, { ReadonlyRootfs: false, CapDrop: ['ALL'] });
+    t.equal(inspected.Config.User, '1000:1000', 'still non-root');
   });
 
   t.test('docker: a killed replica is replaced', async (t) => {

@@ -182,7 +182,7 @@ export class MemoryProvider implements FunctionProvider {
       replicas: stored.replicas.length,
       availableReplicas: stored.replicas.filter((r) => r.ready).length,
       createdAt: stored.createdAt,
-      readOnlyRootFilesystem: stored.spec.readOnlyRootFilesystem ?? true,
+      readOnlyRootFilesystem: stored.spec.readOnlyRootFilesystem !== false,
     });
   }
 

@@ -56,6 +56,7 @@ export function runProviderContract(t: Test, name: string, makeProvider: () => P
         limits: { memory: '128Mi', cpu: '500m' }, secrets: [],
       });
       t.equal(status?.envProcess, options.baseSpec.envProcess);
+      t.equal(status?.readOnlyRootFilesystem, true, 'read-only root filesystem unless asked otherwise');
       t.notOk(Object.keys(status?.labels ?? {}).some((k) => k.startsWith('com.funtainer.internal.')), 'internal labels are hidden');
       t.ok(status?.createdAt && !Number.isNaN(Date.parse(status.createdAt)), 'createdAt is a timestamp');
       const listed = await provider.list(DEFAULT_NAMESPACE);

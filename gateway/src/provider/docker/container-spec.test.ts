@@ -28,6 +28,16 @@ t.test('defaults apply without limits', async (t) => {
   t.equal(options.User, '1000:1000', 'root image user is replaced');
 });
 
+t.test('root filesystem: read-only by default and when true, writable only when explicitly false', async (t) => {
+  const options = (readOnlyRootFilesystem?: boolean) =>
+    buildContainerCreateOptions(FunctionDeploymentSchema.parse({ service: 'e', image: 'i', ...(readOnlyRootFilesystem === undefined ? {} : { readOnlyRootFilesystem }) }), identity, { user: '' }, settings);
+  t.equal(options().HostConfig?.ReadonlyRootfs, true, 'omitted (what faas-cli sends for false) stays read-only');
+  t.equal(options(true).HostConfig?.ReadonlyRootfs, true);
+  t.equal(options(false).HostConfig?.ReadonlyRootfs, false);
+  t.match(options(false).HostConfig?.Tmpfs, { '/tmp': /size=64m/ }, '/tmp stays a bounded tmpfs');
+  t.same(options(false).HostConfig?.CapDrop, ['ALL'], 'the rest of the sandbox is unchanged');
+});
+
 t.test('effective user keeps a non-root image USER', async (t) => {
   t.equal(effectiveUser({ user: 'app' }, '1000:1000'), 'app');
   t.equal(effectiveUser({ user: '0:0' }, '1000:1000'), '1000:1000');

@@ -1,7 +1,7 @@
 /**
  * PURE: a FunctionDeployment plus provider settings → dockerode create options for one replica container.
- * Everything security-relevant is decided here, in one testable place: read-only root with a size-limited
- * tmpfs /tmp, no capabilities, no-new-privileges, a non-root user, memory/CPU/pids limits and read-only
+ * Everything security-relevant is decided here, in one testable place: read-only root (unless explicitly turned
+ * off) with a size-limited tmpfs /tmp, no capabilities, no-new-privileges, a non-root user, memory/CPU/pids limits and read-only
  * secret mounts at the OpenFaaS path.
  */
 import type Docker from 'dockerode';
@@ -93,7 +93,9 @@ export function buildContainerCreateOptions(
     HostConfig: {
       NetworkMode: settings.network,
       RestartPolicy: { Name: 'no' },
-      ReadonlyRootfs: true,
+      // Read-only unless the deployment asks otherwise: faas-cli omits the field when false, so only an explicit
+      // `readonly_root_filesystem: false` (stack.yml, our CLI, the API) opens the root filesystem for writing.
+      ReadonlyRootfs: spec.readOnlyRootFilesystem !== false,
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${settings.tmpfsSize}` },
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],

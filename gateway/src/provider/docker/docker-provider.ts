@@ -240,7 +240,8 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   #status(definition: StoredDefinition): FunctionStatus {
     const set = this.#sets.get(functionKey(qualifiedNameOf(definition.spec)));
     return toFunctionStatus(definition.spec, {
-      replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt, readOnlyRootFilesystem: true,
+      replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt,
+      readOnlyRootFilesystem: definition.spec.readOnlyRootFilesystem !== false,
     });
   }
 
