@@ -10,9 +10,9 @@ if (reason) {
   t.comment(reason);
   t.test('bullmq: RequestQueuer contract', { skip: reason }, () => {});
 } else {
-  await runQueuerContract(t, 'bullmq', async () => {
+  await runQueuerContract(t, 'bullmq', async (options) => {
     const queueName = uniqueQueueName('contract');
-    const queuer = createBullmqQueuer({ redisUrl: SHARED_REDIS_URL, queueName });
+    const queuer = createBullmqQueuer({ redisUrl: SHARED_REDIS_URL, queueName, ...options });
     const driver = createBullmqDriver(SHARED_REDIS_URL, queueName);
     return {
       queuer,

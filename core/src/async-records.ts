@@ -34,3 +34,19 @@ export const CallbackResultSchema = z.object({
   attempts: z.number().catch(0),
 });
 export type CallbackResult = z.output<typeof CallbackResultSchema>;
+
+/**
+ * What the gateway keeps for a cancelled call (the job itself is removed so no worker can pick it up): one
+ * record per call id, listed newest first and trimmed by age and count like finished jobs.
+ */
+export const CancelledRecordSchema = z.object({
+  /** `name.namespace`. */
+  function: z.string(),
+  enqueuedAt: z.number(),
+  /** Epoch milliseconds; the list's order and the age trimming go by it. */
+  cancelledAt: z.number(),
+  attempts: z.number().catch(0),
+  maxAttempts: z.number().catch(1),
+  callbackUrl: z.string().optional(),
+});
+export type CancelledRecord = z.output<typeof CancelledRecordSchema>;

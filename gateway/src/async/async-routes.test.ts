@@ -55,6 +55,8 @@ t.test('DELETE /async-function/<x>: invocation when <x> is a function, cancel ot
   const cancel = await app.inject({ method: 'DELETE', url: '/async-function/to-cancel' });
   t.equal(cancel.statusCode, 202);
   t.match(await queuer.status('to-cancel'), { state: 'cancelled' });
+  const listed = await app.inject({ method: 'GET', url: '/system/async?state=cancelled&function=echo' });
+  t.match(listed.json(), { items: [{ callId: 'to-cancel', state: 'cancelled' }], total: 1, offset: 0, limit: 50 }, 'cancelled calls are listable');
   t.equal((await app.inject({ method: 'DELETE', url: '/async-function/unknown-call' })).statusCode, 404);
   t.equal((await app.inject({ method: 'DELETE', url: '/async-function/to-cancel' })).statusCode, 409, 'already cancelled');
 });

@@ -10,7 +10,9 @@ import { emptyCounts } from './request-queuer.js';
 
 export const SCAN_LIMIT = 20_000;
 
-const TYPES_BY_STATE: Record<Exclude<AsyncCallState, 'cancelled'>, JobType[]> = {
+type JobState = Exclude<AsyncCallState, 'cancelled'>;
+
+const TYPES_BY_STATE: Record<JobState, JobType[]> = {
   queued: ['waiting', 'prioritized', 'delayed', 'paused'],
   running: ['active'],
   succeeded: ['completed'],
@@ -18,7 +20,7 @@ const TYPES_BY_STATE: Record<Exclude<AsyncCallState, 'cancelled'>, JobType[]> = 
 };
 
 /** One BullMQ state that maps to each of our states (they all map the same way in job-record.ts). */
-const REPRESENTATIVE_STATE: Record<Exclude<AsyncCallState, 'cancelled'>, string> = {
+const REPRESENTATIVE_STATE: Record<JobState, string> = {
   queued: 'waiting',
   running: 'active',
   succeeded: 'completed',
@@ -27,20 +29,21 @@ const REPRESENTATIVE_STATE: Record<Exclude<AsyncCallState, 'cancelled'>, string>
 
 type ToStatus = (job: Job, bullmqState: string) => AsyncCallStatus | undefined;
 
-export async function listCalls(queue: Queue, client: Redis, query: ListQuery, getJob: (id: string) => Promise<Job | undefined>, toStatus: ToStatus): Promise<ListPage> {
-  // Cancelled calls leave only a per-id record (their job is removed): they are found by id, not listed.
-  if (query.state === 'cancelled') return { items: [], total: 0 };
+/** Calls that still have a job; cancelled calls have none and are listed by bullmq-cancelled.ts. */
+export type JobListQuery = ListQuery & { readonly state: JobState };
+
+export async function listCalls(queue: Queue, client: Redis, query: JobListQuery, getJob: (id: string) => Promise<Job | undefined>, toStatus: ToStatus): Promise<ListPage> {
   const types = TYPES_BY_STATE[query.state];
   const { ids, total } = query.function === undefined ? await pageAll(queue, types, query) : await pageFiltered(queue, client, types, query, query.function);
   const jobs = await Promise.all(ids.map((id) => getJob(id)));
   const items = jobs.flatMap((job) => {
-    const status = job ? toStatus(job, REPRESENTATIVE_STATE[query.state as keyof typeof REPRESENTATIVE_STATE]) : undefined;
+    const status = job ? toStatus(job, REPRESENTATIVE_STATE[query.state]) : undefined;
     return status ? [status] : [];
   });
   return { items, total };
 }
 
-async function pageAll(queue: Queue, types: JobType[], query: ListQuery): Promise<{ ids: string[]; total: number }> {
+async function pageAll(queue: Queue, types: JobType[], query: JobListQuery): Promise<{ ids: string[]; total: number }> {
   const end = query.offset + query.limit - 1;
   const total = await queue.getJobCountByTypes(...types);
   if (query.limit === 0) return { ids: [], total };
@@ -50,7 +53,7 @@ async function pageAll(queue: Queue, types: JobType[], query: ListQuery): Promis
   return { ids, total };
 }
 
-async function pageFiltered(queue: Queue, client: Redis, types: JobType[], query: ListQuery, fn: string): Promise<{ ids: string[]; total: number }> {
+async function pageFiltered(queue: Queue, client: Redis, types: JobType[], query: JobListQuery, fn: string): Promise<{ ids: string[]; total: number }> {
   const ids = await queue.getRanges(types, 0, SCAN_LIMIT - 1, false);
   const names = await jobNames(queue, client, ids);
   const matching = ids.filter((_, i) => names[i] === fn);

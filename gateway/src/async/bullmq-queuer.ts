@@ -10,9 +10,10 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FuntainerError } from '@funtainer/core/errors';
+import { createCancelledStore, type Retention } from './bullmq-cancelled.js';
 import { countJobs, listCalls } from './bullmq-listing.js';
 import { createFinishedEvents, type FinishedEvents } from './bullmq-finished-events.js';
-import { CancelledRecordSchema, cancelledStatus, toAsyncCallStatus, type CallbackSnapshot } from './job-record.js';
+import { cancelledStatus, toAsyncCallStatus, type CallbackSnapshot } from './job-record.js';
 import { isLockedJobError, toQueueError, withQueueErrors } from './queue-errors.js';
 import type { AsyncCallStatus, RequestQueuer } from './request-queuer.js';
 
@@ -26,6 +27,8 @@ export interface BullmqQueuerOptions {
   readonly keepCompleted?: { age: number; count: number };
   /** Failed calls kept for the dead-letter list. @defaultValue 7 days / 10 000 */
   readonly keepFailed?: { age: number; count: number };
+  /** Cancelled-call records kept for status and the cancelled list. @defaultValue 7 days / 10 000 */
+  readonly keepCancelled?: Retention;
   /** Per-command deadline for the producer connection. @defaultValue 2000 */
   readonly commandTimeoutMs?: number;
 }
@@ -35,6 +38,7 @@ const DEFAULTS = {
   maxAttempts: 10,
   keepCompleted: { age: 24 * 3600, count: 10_000 },
   keepFailed: { age: 7 * 24 * 3600, count: 10_000 },
+  keepCancelled: { age: 7 * 24 * 3600, count: 10_000 },
   commandTimeoutMs: 2000,
 };
 
@@ -43,7 +47,6 @@ export const WORKER_BACKOFF_TYPE = 'funtainer';
 
 export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer {
   const queueName = options.queueName ?? DEFAULTS.queueName;
-  const keepFailed = options.keepFailed ?? DEFAULTS.keepFailed;
   const connection = new Redis(options.redisUrl, {
     enableOfflineQueue: false,
     commandTimeout: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
@@ -60,9 +63,9 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
     attempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     backoff: { type: WORKER_BACKOFF_TYPE },
     removeOnComplete: options.keepCompleted ?? DEFAULTS.keepCompleted,
-    removeOnFail: keepFailed,
+    removeOnFail: options.keepFailed ?? DEFAULTS.keepFailed,
   };
-  const cancelledKey = (callId: string) => `${queue.toKey('cancelled')}:${callId}`;
+  const cancelled = createCancelledStore(connection, queue.toKey('cancelled'), options.keepCancelled ?? DEFAULTS.keepCancelled);
   let events: FinishedEvents | undefined;
 
   async function callbackSnapshot(callId: string): Promise<CallbackSnapshot | undefined> {
@@ -73,9 +76,8 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
   async function status(callId: string): Promise<AsyncCallStatus | undefined> {
     const job = await queue.getJob(callId);
     if (!job) {
-      const raw = await connection.get(cancelledKey(callId));
-      const record = raw ? CancelledRecordSchema.safeParse(JSON.parse(raw)) : undefined;
-      return record?.success ? cancelledStatus(callId, record.data) : undefined;
+      const record = await cancelled.get(callId);
+      return record ? cancelledStatus(callId, record) : undefined;
     }
     const [state, callback] = await Promise.all([job.getState(), callbackSnapshot(callId)]);
     return toAsyncCallStatus(job, state, callback);
@@ -94,7 +96,12 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
       return { callId: req.callId };
     },
     status: (callId) => withQueueErrors(() => status(callId)),
-    list: (query) => withQueueErrors(() => listCalls(queue, connection, query, (id) => queue.getJob(id), (job, state) => toAsyncCallStatus(job, state, undefined))),
+    list: (query) =>
+      withQueueErrors(() =>
+        query.state === 'cancelled'
+          ? cancelled.list(query, Date.now())
+          : listCalls(queue, connection, { ...query, state: query.state }, (id) => queue.getJob(id), (job, state) => toAsyncCallStatus(job, state, undefined)),
+      ),
     async retry(callId) {
       await withQueueErrors(async () => {
         const job = await requireJob(callId);
@@ -112,24 +119,26 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
           throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', `The async call is ${state === 'active' ? 'running' : 'finished'} and cannot be cancelled`);
         }
         const data = job.data as { function: string; namespace: string; enqueuedAt?: number; callbackUrl?: string };
-        const record = {
+        const now = Date.now();
+        // Record first, then remove: a lost race with a worker (job just became active) undoes the record.
+        await cancelled.add(callId, {
           function: `${data.function}.${data.namespace}`,
           enqueuedAt: data.enqueuedAt ?? job.timestamp,
-          cancelledAt: Date.now(),
+          cancelledAt: now,
           attempts: job.attemptsMade,
           maxAttempts: job.opts.attempts ?? 1,
           ...(data.callbackUrl ? { callbackUrl: data.callbackUrl } : {}),
-        };
-        const client = connection;
-        // Record first, then remove: a lost race with a worker (job just became active) undoes the record.
-        await client.set(cancelledKey(callId), JSON.stringify(record), 'EX', keepFailed.age);
+        });
         try {
           await job.remove();
         } catch (err) {
-          await client.del(cancelledKey(callId));
+          await cancelled.undo(callId);
           if (isLockedJobError(err)) throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', 'The async call is running and cannot be cancelled');
           throw toQueueError(err);
         }
+        // The cancel has taken effect: a failed trim must not turn it into a 503. The next cancel trims again,
+        // and records expire on their own.
+        await cancelled.trim(now).catch(() => {});
       });
     },
     counts: () => withQueueErrors(() => countJobs(queue, connection)),

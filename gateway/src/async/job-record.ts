@@ -5,7 +5,7 @@
  * The record shapes are core/async-records.ts, the same definitions the worker writes with.
  */
 import { z } from 'zod';
-import { CallbackResultSchema, InvocationResultSchema, RecordedResponseSchema } from '@funtainer/core/async-records';
+import { CallbackResultSchema, InvocationResultSchema, RecordedResponseSchema, type CancelledRecord } from '@funtainer/core/async-records';
 import type { AsyncCallState, AsyncCallStatus, CallbackDeliveryState, RecordedResponse } from './request-queuer.js';
 
 const RequestDataSchema = z.object({
@@ -91,17 +91,6 @@ function callbackStatus(url: string | undefined, callback: CallbackSnapshot | un
     ...(delivery !== 'delivered' && job.failedReason ? { error: job.failedReason } : {}),
   };
 }
-
-/** What a cancelled call leaves behind (the job itself is removed so no worker can pick it up). */
-export const CancelledRecordSchema = z.object({
-  function: z.string(),
-  enqueuedAt: z.number(),
-  cancelledAt: z.number(),
-  attempts: z.number(),
-  maxAttempts: z.number(),
-  callbackUrl: z.string().optional(),
-});
-export type CancelledRecord = z.output<typeof CancelledRecordSchema>;
 
 export function cancelledStatus(callId: string, record: CancelledRecord): AsyncCallStatus {
   return {

@@ -2,8 +2,8 @@ import t from 'tap';
 import { createMemoryQueuer } from './memory-queuer.js';
 import { queueRequest, runQueuerContract } from './queuer.contract.js';
 
-await runQueuerContract(t, 'memory', async () => {
-  const queuer = createMemoryQueuer();
+await runQueuerContract(t, 'memory', async (options) => {
+  const queuer = createMemoryQueuer(options);
   return { queuer, driver: queuer, teardown: () => queuer.close() };
 });
 

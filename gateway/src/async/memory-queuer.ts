@@ -33,9 +33,17 @@ export interface MemoryQueuer extends RequestQueuer, QueueDriver {
   setAvailable(available: boolean): void;
 }
 
-export function createMemoryQueuer(options: { maxAttempts?: number; now?: () => number } = {}): MemoryQueuer {
+export interface MemoryQueuerOptions {
+  readonly maxAttempts?: number;
+  readonly now?: () => number;
+  /** Cancelled calls kept (age in seconds), as the BullMQ queuer keeps them. @defaultValue 7 days / 10 000 */
+  readonly keepCancelled?: { age: number; count: number };
+}
+
+export function createMemoryQueuer(options: MemoryQueuerOptions = {}): MemoryQueuer {
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 10;
+  const keepCancelled = options.keepCancelled ?? { age: 7 * 24 * 3600, count: 10_000 };
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(call: FinishedCall) => void>();
   let available = true;
@@ -43,6 +51,15 @@ export function createMemoryQueuer(options: { maxAttempts?: number; now?: () => 
 
   function guard(): void {
     if (!available) throw new FuntainerError('FUNTAINER_ERR_QUEUE_UNAVAILABLE');
+    trimCancelled();
+  }
+  /** Forgets cancelled calls past the age and the oldest beyond the count, so they vanish from status and list. */
+  function trimCancelled(): void {
+    const cutoff = now() - keepCancelled.age * 1000;
+    const newestFirst = [...calls.entries()].filter(([, c]) => c.state === 'cancelled').sort(([, a], [, b]) => b.seq - a.seq);
+    newestFirst.forEach(([id, c], i) => {
+      if (i >= keepCancelled.count || (c.finishedAt ?? 0) <= cutoff) calls.delete(id);
+    });
   }
   function find(callId: string): CallRecord {
     const call = calls.get(callId);
@@ -74,7 +91,8 @@ export function createMemoryQueuer(options: { maxAttempts?: number; now?: () => 
       enqueuedAt: call.request.enqueuedAt,
       ...(call.startedAt ? { startedAt: call.startedAt } : {}),
       ...(call.finishedAt ? { finishedAt: call.finishedAt } : {}),
-      callback: url ? { state: 'pending', url, attempts: 0 } : { state: 'none', attempts: 0 },
+      // a cancelled call never finishes, so its callback will never be sent
+      callback: url ? { state: call.state === 'cancelled' ? 'none' : 'pending', url, attempts: 0 } : { state: 'none', attempts: 0 },
     };
   }
 
@@ -108,8 +126,9 @@ export function createMemoryQueuer(options: { maxAttempts?: number; now?: () => 
       guard();
       const call = find(callId);
       if (call.state !== 'queued') throw new FuntainerError('FUNTAINER_ERR_JOB_STATE');
-      call.state = 'cancelled';
-      call.finishedAt = now();
+      // seq moves to the cancellation, so the cancelled list is newest-cancelled first, as in BullMQ
+      Object.assign(call, { state: 'cancelled', finishedAt: now(), seq: ++seq });
+      trimCancelled();
     },
     async counts(): Promise<QueueCounts> {
       guard();

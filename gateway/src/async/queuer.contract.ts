@@ -8,6 +8,12 @@ import type { QueueRequest } from '@funtainer/core/contracts';
 import type { QueueDriver } from './memory-queuer.js';
 import type { RequestQueuer } from './request-queuer.js';
 
+/** What a case may ask of a fresh queuer; implementations map it onto their own options. */
+export interface ContractOptions {
+  /** Cancelled-call retention (age in seconds). */
+  readonly keepCancelled?: { age: number; count: number };
+}
+
 export interface QueuerUnderTest {
   readonly queuer: RequestQueuer;
   readonly driver: QueueDriver;
@@ -30,9 +36,11 @@ async function eventually<T>(probe: () => T | undefined, deadlineMs: number, wha
   }
 }
 
-export async function runQueuerContract(t: Test, name: string, make: () => Promise<QueuerUnderTest>): Promise<void> {
-  const withQueuer = async (st: Test): Promise<QueuerUnderTest> => {
-    const q = await make();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runQueuerContract(t: Test, name: string, make: (options: ContractOptions) => Promise<QueuerUnderTest>): Promise<void> {
+  const withQueuer = async (st: Test, options: ContractOptions = {}): Promise<QueuerUnderTest> => {
+    const q = await make(options);
     st.teardown(() => q.teardown());
     return q;
   };
@@ -75,6 +83,44 @@ export async function runQueuerContract(t: Test, name: string, make: () => Promi
       t.equal(await driver.take(), undefined, 'a cancelled call never runs');
       await t.rejects(queuer.cancel('unknown-id'), { code: 'FUNTAINER_ERR_JOB_NOT_FOUND' });
       await t.rejects(queuer.retry('unknown-id'), { code: 'FUNTAINER_ERR_JOB_NOT_FOUND' });
+    });
+
+    await t.test('cancelled calls are listed newest first, filtered and paged', async (t) => {
+      const { queuer } = await withQueuer(t);
+      for (const [id, fn] of [['x-1', 'alpha'], ['x-2', 'beta'], ['x-3', 'alpha']] as const) {
+        await queuer.enqueue(queueRequest(id, fn, id === 'x-2' ? { callbackUrl: 'http://127.0.0.1:1/cb' } : {}));
+      }
+      for (const id of ['x-1', 'x-2', 'x-3']) {
+        await queuer.cancel(id);
+        await sleep(5); // distinct cancellation times, so the order is not left to ties
+      }
+      const all = await queuer.list({ state: 'cancelled', offset: 0, limit: 10 });
+      t.equal(all.total, 3);
+      t.same(all.items.map((s) => s.callId), ['x-3', 'x-2', 'x-1'], 'newest cancellation first');
+      t.match(all.items[1], { state: 'cancelled', function: 'beta.openfaas-fn', attempts: 0, finishedAt: Number, callback: { state: 'none', url: 'http://127.0.0.1:1/cb' } });
+      t.same(all.items[1], await queuer.status('x-2'), 'a listed call reads the same by id');
+      const alpha = await queuer.list({ function: 'alpha.openfaas-fn', state: 'cancelled', offset: 0, limit: 1 });
+      t.equal(alpha.total, 2, 'filter counts only that function');
+      t.same(alpha.items.map((s) => s.callId), ['x-3']);
+      const next = await queuer.list({ function: 'alpha.openfaas-fn', state: 'cancelled', offset: 1, limit: 1 });
+      t.same(next.items.map((s) => s.callId), ['x-1'], 'offset moves to the next item');
+      t.same(await queuer.list({ state: 'cancelled', offset: 3, limit: 10 }), { items: [], total: 3 }, 'past the end');
+      t.equal((await queuer.list({ state: 'queued', offset: 0, limit: 10 })).total, 0, 'no longer queued');
+    });
+
+    await t.test('cancelled records are bounded by count and age', async (t) => {
+      const { queuer } = await withQueuer(t, { keepCancelled: { age: 1, count: 2 } });
+      for (const id of ['k-1', 'k-2', 'k-3']) {
+        await queuer.enqueue(queueRequest(id));
+        await queuer.cancel(id);
+        await sleep(5);
+      }
+      const kept = await queuer.list({ state: 'cancelled', offset: 0, limit: 10 });
+      t.same({ ids: kept.items.map((s) => s.callId), total: kept.total }, { ids: ['k-3', 'k-2'], total: 2 }, 'the oldest beyond the count is dropped');
+      t.equal(await queuer.status('k-1'), undefined, 'and forgotten by id too');
+      await sleep(1100);
+      t.same(await queuer.list({ state: 'cancelled', offset: 0, limit: 10 }), { items: [], total: 0 }, 'older than the age: gone from the list');
+      t.equal(await queuer.status('k-3'), undefined, 'and by id');
     });
 
     await t.test('failed calls form the dead-letter list: filtered, paged, redriven', async (t) => {
