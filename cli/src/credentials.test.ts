@@ -14,7 +14,9 @@ t.test('login file is written with mode 0600 and read back per gateway', async (
   t.same(await readCredentials(dir, 'http://127.0.0.1:8080'), { user: 'admin', password: 'p:w' });
   t.equal(await readCurrentGateway(dir), 'http://127.0.0.1:8080');
   t.equal(await readCredentials(dir, 'http://other:8080'), undefined);
-  t.ok(await removeCredentials(dir, 'http://127.0.0.1:8080'));
+  t.same(await removeCredentials(dir, 'http://127.0.0.1:8080'), { user: 'admin', path });
+  t.equal((await stat(path)).mode & 0o777, 0o600, 'rewritten with mode 0600');
+  t.equal(await removeCredentials(dir, 'http://127.0.0.1:8080'), undefined, 'nothing left to remove');
   t.equal(await readCurrentGateway(dir), undefined);
 });
 

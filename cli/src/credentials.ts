@@ -58,11 +58,8 @@ export async function readCredentials(dir: string, gateway: string): Promise<Sto
   return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-export async function saveCredentials(dir: string, gateway: string, credentials: StoredCredentials): Promise<string> {
-  const file = await readLoginFile(dir);
-  const key = normaliseGateway(gateway);
-  file.auths[key] = { user: credentials.user, token: Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64') };
-  file.current = key;
+/** Writes the whole file with mode 0600, also when it already existed with a looser mode. */
+async function writeLoginFile(dir: string, file: LoginFile): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = configPath(dir);
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
@@ -71,12 +68,26 @@ export async function saveCredentials(dir: string, gateway: string, credentials:
   return path;
 }
 
-export async function removeCredentials(dir: string, gateway: string): Promise<boolean> {
+export async function saveCredentials(dir: string, gateway: string, credentials: StoredCredentials): Promise<string> {
   const file = await readLoginFile(dir);
   const key = normaliseGateway(gateway);
-  if (!file.auths[key]) return false;
+  file.auths[key] = { user: credentials.user, token: Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64') };
+  file.current = key;
+  return writeLoginFile(dir, file);
+}
+
+/** Gateways that have stored credentials, so a failed logout can say which ones there are. */
+export async function storedGateways(dir: string): Promise<string[]> {
+  return Object.keys((await readLoginFile(dir)).auths);
+}
+
+/** Drops one gateway's entry (and `current` if it pointed there); undefined when there was none. */
+export async function removeCredentials(dir: string, gateway: string): Promise<{ user: string; path: string } | undefined> {
+  const file = await readLoginFile(dir);
+  const key = normaliseGateway(gateway);
+  const entry = file.auths[key];
+  if (!entry) return undefined;
   delete file.auths[key];
   if (file.current === key) delete file.current;
-  await writeFile(configPath(dir), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  return true;
+  return { user: entry.user, path: await writeLoginFile(dir, file) };
 }

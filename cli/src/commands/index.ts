@@ -6,6 +6,7 @@ import { describeCommand } from './describe.js';
 import { invokeCommand } from './invoke.js';
 import { listCommand } from './list.js';
 import { loginCommand } from './login.js';
+import { logoutCommand } from './logout.js';
 import { logsCommand } from './logs.js';
 import { newCommand } from './new.js';
 import { removeCommand } from './remove.js';
@@ -18,7 +19,7 @@ import { versionCommand } from './version.js';
 
 export const COMMANDS: readonly Command[] = [
   upCommand, buildCommand, deployCommand, invokeCommand, listCommand, describeCommand, removeCommand, logsCommand,
-  scaleCommand, secretCommand, newCommand, templateCommand, loginCommand, statusCommand, versionCommand,
+  scaleCommand, secretCommand, newCommand, templateCommand, loginCommand, logoutCommand, statusCommand, versionCommand,
 ];
 
 export function findCommand(verb: string): Command | undefined {
