@@ -72,11 +72,19 @@ function wrk(url, samplePid) {
   });
 }
 
+/** The node flags the node template's CMD starts the watchdog with, so the bench measures what ships. */
+function templateNodeFlags() {
+  const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(readFileSync(join(repo, 'templates', 'node', 'Dockerfile'), 'utf8'));
+  const argv = cmd ? JSON.parse(cmd[1]) : [];
+  return argv.slice(1).filter((arg) => arg.startsWith('--'));
+}
+const nodeFlags = templateNodeFlags();
+
 async function startWatchdog(env, bundle = watchdogBundle) {
   const port = nextPort++;
   const metricsPort = nextPort++;
   const started = performance.now();
-  const child = start(process.execPath, [bundle], { port: String(port), metrics_port: String(metricsPort), healthcheck_interval: '0', ...env });
+  const child = start(process.execPath, [...nodeFlags, bundle], { port: String(port), metrics_port: String(metricsPort), healthcheck_interval: '0', ...env });
   await waitForStatus(`http://127.0.0.1:${port}/_/ready`);
   return { child, port, startMs: performance.now() - started };
 }
@@ -106,7 +114,8 @@ async function spawnCeiling(barePort) {
 }
 
 async function main() {
-  const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, runs: {} };
+  const results = { when: new Date().toISOString(), node: process.version, nodeFlags, wrk: `-t1 -c${connections} -d${duration}`, runs: {} };
+  console.log(`watchdog started as templates/node/Dockerfile's CMD does: node ${[...nodeFlags, '<bundle>'].join(' ')}`);
   // The machine is shared and noisy: each mode is compared with a bare run taken right before it.
   const barePort = nextPort++;
   const bare = start(process.execPath, [bareServer, String(barePort)]);
