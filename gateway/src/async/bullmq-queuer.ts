@@ -113,7 +113,11 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
     },
     async cancel(callId) {
       await withQueueErrors(async () => {
-        const job = await requireJob(callId);
+        const job = await queue.getJob(callId);
+        if (!job) {
+          if (await cancelled.get(callId)) throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', 'The async call is already cancelled');
+          throw new FuntainerError('FUNTAINER_ERR_JOB_NOT_FOUND');
+        }
         const state = await job.getState();
         if (!['waiting', 'delayed', 'prioritized', 'paused'].includes(state)) {
           throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', `The async call is ${state === 'active' ? 'running' : 'finished'} and cannot be cancelled`);

@@ -99,7 +99,9 @@ export function createMemoryQueuer(options: MemoryQueuerOptions = {}): MemoryQue
   return {
     async enqueue(req) {
       guard();
-      if (!calls.has(req.callId)) calls.set(req.callId, { request: structuredClone(req), state: 'queued', attempts: 0, seq: ++seq });
+      // A known id runs once; a cancelled one was never run and may be posted again (BullMQ removed its job).
+      const known = calls.get(req.callId);
+      if (!known || known.state === 'cancelled') calls.set(req.callId, { request: structuredClone(req), state: 'queued', attempts: 0, seq: ++seq });
       return { callId: req.callId };
     },
     async status(callId) {

@@ -81,8 +81,18 @@ export async function runQueuerContract(t: Test, name: string, make: (options: C
       await queuer.cancel('cancel-me');
       t.match(await queuer.status('cancel-me'), { state: 'cancelled', function: 'echo.openfaas-fn' });
       t.equal(await driver.take(), undefined, 'a cancelled call never runs');
+      await t.rejects(queuer.cancel('cancel-me'), { code: 'FUNTAINER_ERR_JOB_STATE' }, 'cancelling twice is a state conflict');
       await t.rejects(queuer.cancel('unknown-id'), { code: 'FUNTAINER_ERR_JOB_NOT_FOUND' });
       await t.rejects(queuer.retry('unknown-id'), { code: 'FUNTAINER_ERR_JOB_NOT_FOUND' });
+    });
+
+    await t.test('a cancelled call id posted again runs', async (t) => {
+      const { queuer, driver } = await withQueuer(t);
+      await queuer.enqueue(queueRequest('again-1'));
+      await queuer.cancel('again-1');
+      await queuer.enqueue(queueRequest('again-1'));
+      t.match(await queuer.status('again-1'), { state: 'queued' });
+      t.equal(await driver.take(), 'again-1', 'the new post runs');
     });
 
     await t.test('cancelled calls are listed newest first, filtered and paged', async (t) => {
