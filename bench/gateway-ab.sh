@@ -4,7 +4,8 @@
 # /proc/<pid>/stat over the run ÷ requests).
 #   bash bench/gateway-ab.sh OLD_ROOT NEW_ROOT [rounds=3] [duration=5s] [connections=32]
 # A root is a tree with gateway/dist and bench/gateway-memory-server.mjs (e.g. a copy of an older build with
-# node_modules symlinked next to it); NEW_ROOT defaults to this checkout.
+# node_modules symlinked next to it); NEW_ROOT defaults to this checkout. OLD_NODE_OPTIONS / NEW_NODE_OPTIONS give
+# each side its own node flags, so one tree can be compared with itself under different flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD="$1"; NEW="${2:-$PWD}"; ROUNDS="${3:-3}"; DURATION="${4:-5s}"; CONNS="${5:-32}"
@@ -21,8 +22,8 @@ port_of() {
 cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 TICK="$(getconf CLK_TCK)"
 read -r BARE_PID BARE_PORT < <(port_of node bench/gateway-bare-server.mjs); PIDS+=("$BARE_PID")
-read -r A_PID A_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node "$OLD/bench/gateway-memory-server.mjs"); PIDS+=("$A_PID")
-read -r B_PID B_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node "$NEW/bench/gateway-memory-server.mjs"); PIDS+=("$B_PID")
+read -r A_PID A_PORT < <(NODE_OPTIONS="${OLD_NODE_OPTIONS:-}" UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node "$OLD/bench/gateway-memory-server.mjs"); PIDS+=("$A_PID")
+read -r B_PID B_PORT < <(NODE_OPTIONS="${NEW_NODE_OPTIONS:-}" UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node "$NEW/bench/gateway-memory-server.mjs"); PIDS+=("$B_PID")
 for p in "$A_PORT" "$B_PORT"; do wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$p/function/echo" >/dev/null 2>&1; done
 one() { # label pid port
   local u0 s0 u1 s1 out reqs rps

@@ -2,8 +2,9 @@
 # Gateway proxy benchmark, one run, same machine state for every target (perf-facts.md: compare ratios only).
 #   bash bench/gateway.sh [duration=10s] [connections=32]
 # Targets: bare node:http server (the limit), the function container directly (when FUNCTION_URL is set,
-# e.g. the echo fixture in module mode), and the gateway in front of each. Prints req/s, p50/p99 and ratios,
-# plus the gateway's peak RSS under load. Needs wrk and a built tree (npx tsc -b gateway).
+# e.g. the echo fixture in module mode), and the gateway in front of each; beside the gateway, the cheapest Node
+# proxy we can write (gateway-proxy-ceiling.mjs) in front of the same upstreams, the ceiling for any Node gateway
+# here. Prints req/s, p50/p99 and ratios, plus the gateway's peak RSS under load. Needs wrk and a built tree (npx tsc -b gateway).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10s}"
@@ -35,23 +36,31 @@ peak_rss_mb() { # pid → VmHWM in MB
 
 read -r BARE_PID BARE_PORT < <(port_of node bench/gateway-bare-server.mjs); PIDS+=("$BARE_PID")
 read -r GW_PID GW_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node bench/gateway-memory-server.mjs); PIDS+=("$GW_PID")
-echo "warming up…"; wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$GW_PORT/function/echo" >/dev/null 2>&1
+read -r CEIL_PID CEIL_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node bench/gateway-proxy-ceiling.mjs); PIDS+=("$CEIL_PID")
+echo "warming up…"
+for p in "$GW_PORT" "$CEIL_PORT"; do wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$p/function/echo" >/dev/null 2>&1; done
 read -r BARE_RPS BARE_P50 BARE_P99 < <(run_wrk "http://127.0.0.1:$BARE_PORT/")
 read -r GW_RPS GW_P50 GW_P99 < <(run_wrk "http://127.0.0.1:$GW_PORT/function/echo")
+read -r CEIL_RPS CEIL_P50 CEIL_P99 < <(run_wrk "http://127.0.0.1:$CEIL_PORT/function/echo")
 GW_RSS="$(peak_rss_mb "$GW_PID")"
 printf '%-34s %10s %9s %9s\n' target req/s p50 p99
 printf '%-34s %10s %9s %9s\n' "bare node:http" "$BARE_RPS" "$BARE_P50" "$BARE_P99"
 printf '%-34s %10s %9s %9s\n' "gateway → bare" "$GW_RPS" "$GW_P50" "$GW_P99"
+printf '%-34s %10s %9s %9s\n' "minimal Node proxy → bare" "$CEIL_RPS" "$CEIL_P50" "$CEIL_P99"
 if [[ -n "${FUNCTION_URL:-}" ]]; then
   read -r FN_RPS FN_P50 FN_P99 < <(run_wrk "$FUNCTION_URL")
   read -r GW2_PID GW2_PORT < <(UPSTREAM_URL="$FUNCTION_URL" port_of node bench/gateway-memory-server.mjs); PIDS+=("$GW2_PID")
-  wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$GW2_PORT/function/echo" >/dev/null 2>&1
+  read -r CEIL2_PID CEIL2_PORT < <(UPSTREAM_URL="$FUNCTION_URL" port_of node bench/gateway-proxy-ceiling.mjs); PIDS+=("$CEIL2_PID")
+  for p in "$GW2_PORT" "$CEIL2_PORT"; do wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$p/function/echo" >/dev/null 2>&1; done
   read -r GW2_RPS GW2_P50 GW2_P99 < <(run_wrk "http://127.0.0.1:$GW2_PORT/function/echo")
+  read -r CEIL2_RPS CEIL2_P50 CEIL2_P99 < <(run_wrk "http://127.0.0.1:$CEIL2_PORT/function/echo")
   printf '%-34s %10s %9s %9s\n' "function container direct" "$FN_RPS" "$FN_P50" "$FN_P99"
   printf '%-34s %10s %9s %9s\n' "gateway → function container" "$GW2_RPS" "$GW2_P50" "$GW2_P99"
-  awk -v g="$GW2_RPS" -v d="$FN_RPS" 'BEGIN {printf "ratio gateway/direct: %.2f (target ≥ 0.55)\n", g/d}'
+  printf '%-34s %10s %9s %9s\n' "minimal Node proxy → function" "$CEIL2_RPS" "$CEIL2_P50" "$CEIL2_P99"
+  awk -v g="$GW2_RPS" -v b="$BARE_RPS" -v c="$CEIL2_RPS" 'BEGIN {printf "ratio gateway→function/bare:   %.2f (target ≥ 0.40; minimal Node proxy %.2f)\n", g/b, c/b}'
+  awk -v g="$GW2_RPS" -v d="$FN_RPS" -v c="$CEIL2_RPS" 'BEGIN {printf "ratio gateway→function/direct: %.2f (target ≥ 0.55; minimal Node proxy %.2f)\n", g/d, c/d}'
 fi
-awk -v g="$GW_RPS" -v b="$BARE_RPS" 'BEGIN {printf "ratio gateway/bare:   %.2f (target ≥ 0.40)\n", g/b}'
+awk -v g="$GW_RPS" -v b="$BARE_RPS" -v c="$CEIL_RPS" 'BEGIN {printf "ratio gateway→bare/bare:       %.2f (minimal Node proxy %.2f; gateway/minimal proxy %.2f)\n", g/b, c/b, g/c}'
 echo "gateway peak RSS: ${GW_RSS} MB (target ≤ 150)"
 # Latency added per request, measured without queueing (one connection): at -c32 p50 is dominated by
 # saturation (≈ connections / throughput), which the ratios above already report.
