@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { DEFAULT_NAMESPACE } from '@funtainer/core/names';
+import type { LogEntry } from '@funtainer/gateway/provider/provider';
 import { eventually, runProviderContract } from '@funtainer/gateway/provider/provider.contract';
 import { docker } from './helpers/docker.js';
 import { invoke, setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
@@ -170,5 +171,39 @@ if (fixture) {
     const abortedAt = Date.now();
     t.ok((await followed) >= 1, 'follow yields the tail');
     t.ok(Date.now() - abortedAt < 2_000, 'follow stops promptly on abort');
+  });
+
+  t.test('docker: a log follow picks up a replica started after it began', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const service = run.uniqueName('logs-follow');
+    const fn = fnOf(service);
+    await provider.deploy(spec(service));
+    t.teardown(() => provider.remove(fn).catch(() => {}));
+    const [first] = provider.endpoints(fn) ?? [];
+    if (!first) return t.fail('no endpoint');
+    const controller = new AbortController();
+    t.teardown(() => controller.abort());
+    const entries: LogEntry[] = [];
+    // tail 0: nothing of the first replica's past, so whatever arrives is new to this follow.
+    const followed = (async () => {
+      for await (const e of provider.logs({ ...fn, follow: true, tail: 0, signal: controller.signal })) entries.push(e);
+    })();
+    await provider.scale(fn, 2);
+    const added = provider.endpoints(fn)?.find((e) => e.id !== first.id);
+    if (!added) return t.fail('no second replica');
+    t.equal((await invoke(added.url)).status, 200, 'the new replica serves');
+    const instance = added.id.slice(0, 12);
+    const startedAt = Date.now();
+    await eventually(() => (entries.some((e) => e.instance === instance) ? true : undefined), 10_000, 'lines of the new replica on the follow');
+    t.comment(`new replica's lines on the follow ${Date.now() - startedAt} ms after its invocation`);
+    t.match(entries.find((e) => e.instance === instance), { name: service, namespace: DEFAULT_NAMESPACE, timestamp: String, text: String });
+    const keys = entries.map((e) => `${e.instance} ${e.timestamp} ${e.text}`);
+    t.equal(new Set(keys).size, keys.length, 'no line twice');
+    const abortedAt = Date.now();
+    controller.abort();
+    await followed;
+    t.ok(Date.now() - abortedAt < 2_000, 'the follow ends promptly on abort');
   });
 }

@@ -157,7 +157,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
 
   async *logs(query: LogQuery): AsyncIterable<LogEntry> {
     if (!(await this.#store.load(query))) throw functionNotFound(query);
-    yield* functionLogs(this.#options.docker, this.#engine, query);
+    yield* functionLogs(this.#options.docker, this.#engine, query, (listener) => this.#listeners.add(listener));
   }
 
   async namespaces(): Promise<string[]> {

@@ -1,32 +1,43 @@
 /**
- * `docker logs` of every running replica of a function as LogEntry objects: the engine's multiplexed
+ * `docker logs` of a function's live (running or paused) replicas as LogEntry objects: the engine's multiplexed
  * stdout/stderr frames are demultiplexed, split into lines and parsed for their timestamp. Without `follow` the
- * replicas' lines are merged by time; with `follow` they are interleaved as they arrive until the caller aborts.
- * Replicas started after a follow began are not picked up (the client re-connects, as with faas-cli).
+ * replicas' lines are merged by time; with `follow` they are interleaved as they arrive, replicas started later
+ * included (log-follow.ts), until the caller aborts.
  */
 import type Docker from 'dockerode';
 import type { QualifiedName } from '@funtainer/core/names';
-import type { LogEntry, LogQuery } from '../provider.js';
-import { mapDockerError } from './docker-errors.js';
+import type { EndpointsListener, LogEntry, LogQuery } from '../provider.js';
+import { isNotFound, mapDockerError } from './docker-errors.js';
+import { followReplicas } from './log-follow.js';
 import type { ReplicaEngine } from './replica-engine.js';
 
 const HEADER_BYTES = 8;
 
-export async function* functionLogs(docker: Docker, engine: ReplicaEngine, query: LogQuery): AsyncGenerator<LogEntry> {
+/** The provider's `onEndpointsChanged`: how a follow learns that replicas came or went. */
+export type EndpointsWatch = (listener: EndpointsListener) => () => void;
+
+export async function* functionLogs(docker: Docker, engine: ReplicaEngine, query: LogQuery, watchEndpoints: EndpointsWatch): AsyncGenerator<LogEntry> {
   const fn: QualifiedName = { name: query.name, namespace: query.namespace };
-  const replicas = (await engine.list(fn)).filter((r) => r.running);
-  const sources = replicas.map((r) => replicaLines(docker, fn, r.id, query));
-  if (!query.follow) {
-    const all: LogEntry[] = [];
-    for (const source of sources) for await (const entry of source) all.push(entry);
-    all.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-    for (const entry of all) {
-      if (query.signal.aborted) return;
-      yield entry;
-    }
+  if (query.follow) {
+    yield* followReplicas({
+      list: () => engine.list(fn),
+      // A replica that joined later is read from its start (`since` still applies): all of it is new to this follow.
+      open: (id, late, signal) => replicaLines(docker, fn, id, { ...query, signal, tail: late ? undefined : query.tail }),
+      watch: (changed) => watchEndpoints((other) => {
+        if (other.name === fn.name && other.namespace === fn.namespace) changed();
+      }),
+      signal: query.signal,
+    });
     return;
   }
-  yield* mergeAsync(sources, query.signal);
+  const replicas = (await engine.list(fn)).filter((r) => r.running || r.paused);
+  const all: LogEntry[] = [];
+  for (const replica of replicas) for await (const entry of replicaLines(docker, fn, replica.id, query)) all.push(entry);
+  all.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  for (const entry of all) {
+    if (query.signal.aborted) return;
+    yield entry;
+  }
 }
 
 async function* replicaLines(docker: Docker, fn: QualifiedName, id: string, query: LogQuery): AsyncGenerator<LogEntry> {
@@ -40,7 +51,8 @@ async function* replicaLines(docker: Docker, fn: QualifiedName, id: string, quer
   try {
     chunks = query.follow ? ((await container.logs({ ...options, follow: true })) as AsyncIterable<Buffer>) : [await container.logs({ ...options, follow: false })];
   } catch (err) {
-    if (query.signal.aborted) return;
+    // Removed between the listing and now (retired, replaced): it has nothing more to say.
+    if (query.signal.aborted || isNotFound(err)) return;
     throw mapDockerError(err, 'read container logs');
   }
   const instance = id.slice(0, 12);
@@ -82,48 +94,4 @@ export function toLogEntry(fn: QualifiedName, instance: string, line: string): L
   const stamp = space > 0 ? line.slice(0, space) : '';
   const valid = stamp !== '' && !Number.isNaN(Date.parse(stamp));
   return { name: fn.name, namespace: fn.namespace, instance, timestamp: valid ? stamp : new Date().toISOString(), text: valid ? line.slice(space + 1) : line };
-}
-
-/** Interleaves several async sources as values arrive; stops all of them when `signal` aborts. */
-async function* mergeAsync<T>(sources: AsyncGenerator<T>[], signal: AbortSignal): AsyncGenerator<T> {
-  const queue: T[] = [];
-  let failure: unknown;
-  let active = sources.length;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  for (const source of sources) {
-    void (async () => {
-      try {
-        for await (const value of source) {
-          queue.push(value);
-          notify();
-        }
-      } catch (err) {
-        failure ??= err;
-      } finally {
-        active--;
-        notify();
-      }
-    })();
-  }
-  const onAbort = (): void => notify();
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    while (!signal.aborted) {
-      while (queue.length > 0) yield queue.shift() as T;
-      if (failure) throw failure;
-      if (active === 0) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (signal.aborted) resolve();
-      });
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    // Not awaited: a source blocked on the engine ends when its request is aborted through the same signal.
-    for (const source of sources) void source.return(undefined).catch(() => undefined);
-  }
 }
