@@ -4,7 +4,8 @@
 #   bash scripts/env.sh [--force-images] [--no-images]
 #
 # Idempotent. In order, and only where needed:
-#   1. installs the Debian packages the project needs (apt-get, as root);
+#   1. installs the Debian packages the project needs (apt-get, as root), including chromium for the
+#      web UI's browser test (test/ui-browser.test.ts drives it with playwright-core);
 #   2. starts dockerd in the background (log: $STATE_DIR/log/dockerd.log);
 #   3. starts a local Redis on 127.0.0.1:6379 (data: $STATE_DIR/redis, AOF on, noeviction);
 #   4. checks the Prometheus / Alertmanager binaries (tests start their own servers);
@@ -52,8 +53,9 @@ declare -A PKG_PROBE=(
   [docker-compose]=docker-compose
   [curl]=curl
   [iproute2]=ip
+  [chromium]=/usr/bin/chromium
 )
-PKG_ORDER=(docker.io redis-server prometheus prometheus-alertmanager wrk busybox-static docker-compose curl iproute2)
+PKG_ORDER=(docker.io redis-server prometheus prometheus-alertmanager wrk busybox-static docker-compose curl iproute2 chromium)
 
 pkg_present() {
   local pkg=$1 probe=${PKG_PROBE[$1]}
