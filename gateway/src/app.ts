@@ -31,6 +31,7 @@ import { healthRoutes, systemInfoRoutes } from './routes/system-info.js';
 import { systemLogRoutes } from './routes/system-logs.js';
 import { systemScaleRoutes } from './routes/system-scale.js';
 import { systemSecretRoutes } from './routes/system-secrets.js';
+import { uiRoutes } from './ui/ui-routes.js';
 
 export interface GatewayDeps {
   readonly provider: FunctionProvider;
@@ -101,6 +102,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling };
   await app.register(healthRoutes);
+  await app.register(uiRoutes({ auth }));
   await app.register(async (system) => {
     requireBasicAuth(system, auth);
     await system.register(systemFunctionRoutes(routeDeps));

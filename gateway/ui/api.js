@@ -1,0 +1,64 @@
+/**
+ * The gateway's /system API as the UI uses it. Same origin, so the browser adds the basic-auth credentials the
+ * user gave at its prompt. Every failure becomes an ApiError whose message is what the page shows: the
+ * gateway's own `{code, message}` when it sent one, so a 400 reads e.g. "service: must be a DNS-1123 label".
+ */
+
+/** Management calls are quick; a hung connection must end as a visible error, not a spinner forever. */
+const API_TIMEOUT_MS = 15_000;
+
+export class ApiError extends Error {
+  constructor(status, message, code) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The message of a platform error body (`{code,message}`), else the raw text, else the status line. */
+export function describeFailure(response, text) {
+  let code;
+  let message = text.trim();
+  try {
+    const body = JSON.parse(text);
+    if (body !== null && typeof body === 'object' && typeof body.message === 'string') {
+      message = body.message;
+      code = typeof body.code === 'string' ? body.code : undefined;
+    }
+  } catch {
+    // Not JSON (a function's own error, a proxy page): the text itself is the message.
+  }
+  const prefix = `${response.status} ${code ?? response.statusText}`.trim();
+  return { code, message: message ? `${prefix}: ${message}` : prefix };
+}
+
+/** Sends `body` as JSON when given; returns the parsed JSON answer, or undefined for an empty one (202). */
+export async function api(method, path, body) {
+  const init = { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(API_TIMEOUT_MS) };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, `${method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const { code, message } = describeFailure(response, text);
+    throw new ApiError(response.status, message, code);
+  }
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+const fnPath = (name) => encodeURIComponent(name);
+
+export const listFunctions = () => api('GET', '/system/functions');
+export const getFunction = (name) => api('GET', `/system/function/${fnPath(name)}`);
+export const deployFunction = (spec) => api('POST', '/system/functions', spec);
+export const scaleFunction = (name, replicas) => api('POST', `/system/scale-function/${fnPath(name)}`, { serviceName: name, replicas });
+export const deleteFunction = (name) => api('DELETE', '/system/functions', { functionName: name });
+export const gatewayInfo = () => api('GET', '/system/info');

@@ -1,0 +1,118 @@
+/**
+ * The selected function's panel: its details (GET /system/function/<name>), and the scale and delete actions.
+ * Invocation has its own module (invoke.js) in the same panel.
+ */
+import { deleteFunction, getFunction, scaleFunction } from './api.js';
+import { byId, clearError, h, keyValues, showError } from './dom.js';
+
+export class DetailsPanel {
+  #name;
+  #onChanged;
+  #section = byId('details');
+  #heading = byId('details-heading');
+  #body = byId('details-body');
+  #error = byId('details-error');
+  #replicas = byId('scale-replicas');
+  #scaleResult = byId('scale-result');
+
+  /** `onChanged()` runs after a scale or a delete, so the list refreshes at once. */
+  constructor(onChanged) {
+    this.#onChanged = onChanged;
+    byId('scale-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.#scale();
+    });
+    byId('delete').addEventListener('click', () => void this.#delete());
+  }
+
+  get name() {
+    return this.#name;
+  }
+
+  /** Shows `name` (a new selection resets the forms' messages). */
+  async show(name) {
+    if (name !== this.#name) {
+      this.#name = name;
+      this.#scaleResult.textContent = '';
+      this.#replicas.value = '';
+    }
+    this.#section.hidden = false;
+    this.#heading.textContent = name;
+    await this.refresh();
+  }
+
+  hide() {
+    this.#name = undefined;
+    this.#section.hidden = true;
+  }
+
+  async refresh() {
+    const name = this.#name;
+    if (name === undefined) return;
+    try {
+      const fn = await getFunction(name);
+      if (name !== this.#name) return; // the user picked another function meanwhile
+      clearError(this.#error);
+      this.#render(fn);
+    } catch (err) {
+      if (name === this.#name) showError(this.#error, err);
+    }
+  }
+
+  #render(fn) {
+    // Filled in for a new selection or after a scale; never while the user is typing a count.
+    if (this.#replicas.value === '' && document.activeElement !== this.#replicas) this.#replicas.value = String(fn.replicas);
+    const facts = {
+      namespace: fn.namespace,
+      image: fn.image,
+      fprocess: fn.envProcess ?? '—',
+      replicas: `${fn.availableReplicas} available of ${fn.replicas}`,
+      invocations: fn.invocationCount ?? 0,
+      created: fn.createdAt ?? '—',
+    };
+    const sections = [
+      ['Environment', fn.envVars],
+      ['Labels', fn.labels],
+      ['Annotations', fn.annotations],
+      ['Secrets', Object.fromEntries((fn.secrets ?? []).map((secret) => [secret, 'mounted']))],
+      ['Limits', fn.limits],
+      ['Requests', fn.requests],
+    ];
+    if (fn.scaling !== undefined) sections.push(['Scaling', fn.scaling]);
+    this.#body.replaceChildren(
+      keyValues(facts),
+      ...sections.map(([title, values]) => h('details', { open: title === 'Environment' || title === 'Scaling' }, h('summary', {}, title), keyValues(values))),
+    );
+  }
+
+  async #scale() {
+    const name = this.#name;
+    const replicas = Number(this.#replicas.value);
+    clearError(this.#error);
+    this.#scaleResult.textContent = '';
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      showError(this.#error, new Error('Replicas must be a whole number, 0 or more'));
+      return;
+    }
+    try {
+      await scaleFunction(name, replicas);
+      this.#scaleResult.textContent = `Scaling ${name} to ${replicas}`;
+      await this.#onChanged();
+    } catch (err) {
+      showError(this.#error, err);
+    }
+  }
+
+  async #delete() {
+    const name = this.#name;
+    if (name === undefined || !window.confirm(`Delete function ${name}? Its replicas are stopped and removed.`)) return;
+    clearError(this.#error);
+    try {
+      await deleteFunction(name);
+      this.hide();
+      await this.#onChanged();
+    } catch (err) {
+      showError(this.#error, err);
+    }
+  }
+}
