@@ -80,6 +80,7 @@ cat <<INFO
 
   Funtainer is running.
     gateway      $GATEWAY_URL          (metrics: http://127.0.0.1:$METRICS_PORT/metrics)
+    web UI       $GATEWAY_URL/ui/      (log in as admin with the password below)
     user         admin
     password     $PASSWORD
                  (stored in $STATE/basic-auth-password)
