@@ -80,7 +80,7 @@ export class DetailsPanel {
     ];
     if (fn.scaling !== undefined) sections.push(['Scaling', fn.scaling]);
     this.#body.replaceChildren(
-      keyValues(facts),
+      keyValues(facts, false),
       ...sections.map(([title, values]) => h('details', { open: title === 'Environment' || title === 'Scaling' }, h('summary', {}, title), keyValues(values))),
     );
   }

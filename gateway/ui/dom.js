@@ -38,12 +38,16 @@ export function clearError(node) {
   node.hidden = true;
 }
 
-/** A <dl> of an object's entries (objects as JSON), or a "none" line when it is empty. */
-export function keyValues(object) {
+/**
+ * A <dl> of an object's entries (objects as JSON), or a "none" line when it is empty. Sorted by key unless
+ * `sorted` is false (a fixed list of facts keeps its own order).
+ */
+export function keyValues(object, sorted = true) {
   const entries = Object.entries(object ?? {});
   if (entries.length === 0) return h('p', { className: 'muted' }, 'none');
+  if (sorted) entries.sort(([a], [b]) => a.localeCompare(b));
   const list = h('dl', { className: 'kv' });
-  for (const [key, value] of entries.sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, value] of entries) {
     list.append(h('dt', {}, key), h('dd', {}, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)));
   }
   return list;
