@@ -1,8 +1,10 @@
 /**
  * The FunctionProvider contract against the real Docker engine, plus what only Docker can show: secrets mounted
- * in the container, the sandbox (read-only root, limits, dropped capabilities, user), crash replacement, shared
+ * in the container (and updated in place), the sandbox (read-only root, limits, dropped capabilities, user), crash replacement, shared
  * state between provider instances, restart recovery and the image pull failure.
  */
+import { rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import t from 'tap';
 import { DEFAULT_NAMESPACE } from '@funtainer/core/names';
 import type { LogEntry } from '@funtainer/gateway/provider/provider';
@@ -58,8 +60,56 @@ if (fixture) {
     t.ok(inspected.Config.Env.includes('fprocess=node handler.js'), 'envProcess → fprocess');
     t.match(inspected.Config.Labels, { 'com.funtainer.function': service, 'com.funtainer.namespace': DEFAULT_NAMESPACE, 'com.funtainer.generation': '1', 'com.funtainer.replica': '0' });
     t.ok(inspected.NetworkSettings.Networks[run.network], 'on the functions network');
-    t.ok(inspected.HostConfig.Mounts.some((m: { Target: string; ReadOnly: boolean }) => m.Target === `/var/openfaas/secrets/${secret}` && m.ReadOnly));
+    t.ok(inspected.HostConfig.Mounts.some((m: { Target: string; ReadOnly: boolean }) => m.Target === '/var/openfaas/secrets' && m.ReadOnly), 'secrets directory mounted read-only');
     await provider.deleteSecret({ name: secret, namespace: DEFAULT_NAMESPACE });
+  });
+
+  t.test('docker: an updated secret reaches the running replica without a restart; remove deletes its directory', async (t) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    const service = run.uniqueName('rotate');
+    const ref = { name: run.uniqueName('token'), namespace: DEFAULT_NAMESPACE };
+    await provider.createSecret({ ...ref, value: Buffer.from('v1') });
+    t.teardown(() => provider.deleteSecret(ref).catch(() => {}));
+    await provider.deploy(spec(service, { secrets: [ref.name] }));
+    t.teardown(() => provider.remove(fnOf(service)).catch(() => {}));
+    const [endpoint] = provider.endpoints(fnOf(service)) ?? [];
+    if (!endpoint) return t.fail('no endpoint');
+    t.equal((await invoke(endpoint.url, `secret=${ref.name}`)).json['secret'], 'v1', 'read through the function');
+    const before = JSON.parse(await docker(['inspect', endpoint.id]))[0];
+    const mount = before.HostConfig.Mounts.find((m: { Target: string }) => m.Target === '/var/openfaas/secrets');
+    t.ok(mount?.Source, 'secrets directory mounted');
+
+    const updatedAt = Date.now();
+    await provider.updateSecret({ ...ref, value: Buffer.from('v2') });
+    const seen = await eventually(async () => {
+      const reply = await invoke(endpoint.url, `secret=${ref.name}`);
+      return reply.json['secret'] === 'v2' ? reply : undefined;
+    }, 2_000, 'new value read by the running replica');
+    t.comment(`updated secret visible in the replica ${Date.now() - updatedAt} ms after updateSecret`);
+    t.ok(seen, 'read v2');
+    t.same(provider.endpoints(fnOf(service))?.map((e) => e.id), [endpoint.id], 'the same replica, not restarted');
+    t.equal(JSON.parse(await docker(['inspect', endpoint.id]))[0].State.StartedAt, before.State.StartedAt, 'its process was not restarted');
+
+    // Another provider instance (a second gateway) updates it: the copies live on disk, not in one process.
+    const second = await makeProvider();
+    t.teardown(() => second.close());
+    await second.updateSecret({ ...ref, value: Buffer.from('v3') });
+    await eventually(async () => ((await invoke(endpoint.url, `secret=${ref.name}`)).json['secret'] === 'v3' ? true : undefined), 2_000, 'v3 from the second provider');
+
+    // Directory wiped and replica lost (as after a host reboot): the replacement's directory is made before it starts.
+    await rm(dirname(mount.Source), { recursive: true, force: true });
+    await docker(['kill', endpoint.id]);
+    const [replacement] = await eventually(() => {
+      const eps = provider.endpoints(fnOf(service));
+      return eps?.length === 1 && eps[0]?.id !== endpoint.id ? eps : undefined;
+    }, 20_000, 'replacement replica');
+    t.equal((await invoke(replacement?.url ?? '', `secret=${ref.name}`)).json['secret'], 'v3', 'replacement reads the recreated directory');
+
+    await provider.remove(fnOf(service));
+    await t.rejects(stat(mount.Source), { code: 'ENOENT' }, 'generation directory gone');
+    await t.rejects(stat(dirname(mount.Source)), { code: 'ENOENT' }, 'function directory gone');
   });
 
   t.test('docker: readOnlyRootFilesystem false opens the root filesystem, nothing else', async (t) => {

@@ -3,7 +3,7 @@ import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 import { buildContainerCreateOptions, containerEnv, effectiveUser, functionTimeoutMs, type ContainerSettings } from './container-spec.js';
 
 const settings: ContainerSettings = {
-  network: 'funtainer-functions', secretsHostDir: '/var/lib/funtainer/secrets', defaultTimeoutMs: 30_000,
+  network: 'funtainer-functions', secretsHostDir: '/var/lib/funtainer/secrets', scope: 'default', defaultTimeoutMs: 30_000,
   defaultMemory: '256Mi', defaultCpu: '1', pidsLimit: 256, tmpfsSize: '64m', user: '1000:1000', extraLabels: { 'funtainer.test': 'r' },
 };
 const identity = { name: 'echo', namespace: 'openfaas-fn', generation: 3, slot: 0 };
@@ -17,7 +17,9 @@ t.test('sandbox and limits', async (t) => {
     NetworkMode: 'funtainer-functions', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges:true'],
     Memory: 134217728, NanoCpus: 500_000_000, PidsLimit: 256, RestartPolicy: { Name: 'no' }, Tmpfs: { '/tmp': /size=64m/ },
   });
-  t.same(options.HostConfig?.Mounts, [{ Type: 'bind', Source: '/var/lib/funtainer/secrets/openfaas-fn/api-key', Target: '/var/openfaas/secrets/api-key', ReadOnly: true }]);
+  t.same(options.HostConfig?.Mounts, [
+    { Type: 'bind', Source: '/var/lib/funtainer/secrets/.mounts/default/openfaas-fn/echo/g3', Target: '/var/openfaas/secrets', ReadOnly: true },
+  ], 'the generation\'s secrets directory, read-only, as a directory');
   t.match(options.Labels, { 'com.funtainer.function': 'echo', 'com.funtainer.generation': '3', 'funtainer.test': 'r' });
 });
 
@@ -25,6 +27,7 @@ t.test('defaults apply without limits', async (t) => {
   const options = buildContainerCreateOptions(FunctionDeploymentSchema.parse({ service: 'echo', image: 'i' }), identity, { user: 'root' }, settings);
   t.equal(options.HostConfig?.Memory, 256 * 1024 * 1024);
   t.equal(options.HostConfig?.NanoCpus, 1e9);
+  t.same(options.HostConfig?.Mounts, [], 'no secrets, no mount');
   t.equal(options.User, '1000:1000', 'root image user is replaced');
 });
 

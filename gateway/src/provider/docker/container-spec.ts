@@ -1,8 +1,8 @@
 /**
  * PURE: a FunctionDeployment plus provider settings → dockerode create options for one replica container.
  * Everything security-relevant is decided here, in one testable place: read-only root (unless explicitly turned
- * off) with a size-limited tmpfs /tmp, no capabilities, no-new-privileges, a non-root user, memory/CPU/pids limits and read-only
- * secret mounts at the OpenFaaS path.
+ * off) with a size-limited tmpfs /tmp, no capabilities, no-new-privileges, a non-root user, memory/CPU/pids limits and the
+ * generation's secrets directory mounted read-only at the OpenFaaS path (secret-layout.ts).
  */
 import type Docker from 'dockerode';
 import type { FunctionDeployment } from '@funtainer/core/contracts';
@@ -11,13 +11,15 @@ import { FuntainerError } from '@funtainer/core/errors';
 import { LABELS } from '@funtainer/core/labels';
 import { parseCpuNanos, parseMemoryBytes } from '@funtainer/core/quantities';
 import { replicaLabels, type ReplicaIdentity } from './labels.js';
+import { secretsMounts } from './secret-layout.js';
 
 export const WATCHDOG_PORT = 8080;
-export const SECRETS_MOUNT_PATH = '/var/openfaas/secrets';
 
 export interface ContainerSettings {
   readonly network: string;
   readonly secretsHostDir: string;
+  /** The provider's scope id: secret directories are per scope, as container names are. */
+  readonly scope: string;
   readonly defaultTimeoutMs: number;
   readonly defaultMemory: string;
   readonly defaultCpu: string;
@@ -104,12 +106,7 @@ export function buildContainerCreateOptions(
       NanoCpus: nanoCpus,
       PidsLimit: settings.pidsLimit,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
-      Mounts: spec.secrets.map((secret) => ({
-        Type: 'bind' as const,
-        Source: `${settings.secretsHostDir}/${identity.namespace}/${secret}`,
-        Target: `${SECRETS_MOUNT_PATH}/${secret}`,
-        ReadOnly: true,
-      })),
+      Mounts: secretsMounts(spec, { ...identity, scope: settings.scope }, settings.secretsHostDir),
     },
     NetworkingConfig: { EndpointsConfig: { [settings.network]: { Aliases: [identity.name] } } },
   };

@@ -6,7 +6,6 @@
  * Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container state, so a restarted gateway keeps it.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
-import { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import { EndpointListeners } from '../endpoint-listeners.js';
 import {
@@ -26,11 +25,11 @@ import { ImageResolver } from './image-resolver.js';
 import type { StoredDefinition } from './labels.js';
 import { functionLogs } from './log-stream.js';
 import { Pauser } from './pauser.js';
+import { ProviderSecrets } from './provider-secrets.js';
 import { Reconciler } from './reconciler.js';
 import { ReplicaEngine } from './replica-engine.js';
 import { ReplicaSet } from './replica-set.js';
 import { scopeOf, SCOPE_LABEL } from './scope.js';
-import { SecretStore } from './secret-store.js';
 import { Sweeper } from './sweeper.js';
 
 export class DockerProvider implements FunctionProvider, PausableProvider {
@@ -42,7 +41,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   readonly #store: FunctionStore;
   readonly #engine: ReplicaEngine;
   readonly #images: ImageResolver;
-  readonly #secrets: SecretStore;
+  readonly #secrets: ProviderSecrets;
   readonly #reconciler: Reconciler;
   readonly #sweeper: Sweeper;
   readonly #pauser: Pauser;
@@ -63,10 +62,12 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     const { docker, logger, engineTimeoutMs } = options;
     this.#listeners = new EndpointListeners((err) => logger.error({ err }, 'endpoints listener failed'));
     this.#store = new FunctionStore(docker, extraLabels, nameSuffix, engineTimeoutMs, logger);
-    this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix }, new Semaphore(options.launchConcurrency));
+    this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix, scope }, new Semaphore(options.launchConcurrency));
     this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger);
-    this.#secrets = new SecretStore(options.secretsDir, options.user);
-    this.#reconciler = new Reconciler(this.#engine, this.#images, options, (set) => this.#emit(set), logger, this.#lifetime.signal);
+    this.#secrets = new ProviderSecrets({ ...options, scope });
+    // A generation's secrets directory is made (or remade, after a restart) before any of its replicas.
+    const reconcilerSettings = { ...options, prepareLaunch: this.#secrets.prepare };
+    this.#reconciler = new Reconciler(this.#engine, this.#images, reconcilerSettings, (set) => this.#emit(set), logger, this.#lifetime.signal);
     this.#pauser = new Pauser({
       engine: this.#engine, settings: options, changed: (set) => this.#emit(set), logger, signal: this.#lifetime.signal,
       becomeReady: (set, replica) => this.#reconciler.becomeReady(set, replica),
@@ -74,7 +75,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#converges = new ConvergeQueue({ lock: this.#lock, sets: this.#sets, store: this.#store, reconciler: this.#reconciler, logger, signal: this.#lifetime.signal });
     this.#sweeper = new Sweeper({
       store: this.#store, engine: this.#engine, sets: this.#sets, intervalMs: options.sweepIntervalMs, logger, signal: this.#lifetime.signal,
-      converge: (key) => this.#converges.request(key),
+      converge: (key) => this.#converges.request(key), observed: this.#secrets.maintain,
     });
   }
 
@@ -130,6 +131,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
       await this.#store.delete(fn);
       try {
         await this.#reconciler.converge(set);
+        await this.#secrets.removeFunction(fn); // once its replicas are gone; if this fails, the sweep prunes it
       } finally {
         this.#sets.delete(key);
       }
@@ -164,23 +166,20 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     return [...this.#options.namespaces];
   }
 
+  /** Running replicas read a created or updated value at once, without a restart (provider-secrets.ts). */
   async createSecret(secret: SecretValue): Promise<void> {
-    this.#assertNamespace(secret.namespace);
-    await this.#secrets.create(secret, secret.value);
+    await this.#secrets.create(secret);
   }
 
   async updateSecret(secret: SecretValue): Promise<void> {
-    this.#assertNamespace(secret.namespace);
-    await this.#secrets.update(secret, secret.value);
+    await this.#secrets.update(secret);
   }
 
   async deleteSecret(ref: { name: string; namespace: string }): Promise<void> {
-    this.#assertNamespace(ref.namespace);
     await this.#secrets.delete(ref);
   }
 
   async listSecrets(namespace: string): Promise<string[]> {
-    this.#assertNamespace(namespace);
     return this.#secrets.list(namespace);
   }
 
@@ -219,7 +218,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
 
   async #validate(spec: FunctionDeployment): Promise<void> {
     const { namespace } = qualifiedNameOf(spec);
-    const existing = this.#options.namespaces.includes(namespace) ? new Set(await this.#secrets.list(namespace)) : new Set<string>();
+    const existing = await this.#secrets.names(namespace);
     assertDeployable(spec, this.#options.namespaces, (name) => existing.has(name));
     functionTimeoutMs(spec, this.#options.defaultTimeoutMs);
   }
@@ -243,9 +242,5 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
       replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt,
       readOnlyRootFilesystem: definition.spec.readOnlyRootFilesystem !== false,
     });
-  }
-
-  #assertNamespace(namespace: string): void {
-    if (!this.#options.namespaces.includes(namespace)) throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `namespace "${namespace}" is not available`);
   }
 }

@@ -4,11 +4,14 @@
  *     are alive), and follow pauses/unpauses made elsewhere;
  *  2. adopt containers this process does not know yet (restart, second gateway): running ones once they answer
  *     ready, paused ones as paused;
- *  3. unless the function is paused, launch every missing slot of the current generation and wait for it to be ready;
+ *  3. unless the function is paused, prepare the generation's secrets directory, launch every missing slot of the
+ *     current generation and wait for it to be ready;
  *  4. retire what is no longer wanted (extra slots; older generations once the new one is fully ready):
  *     out of the endpoints first, then drain, then `docker stop` with a grace period, then remove.
  * Failures of single replicas are logged and left for the next pass (events and the sweep trigger one).
  */
+import type { FunctionDeployment } from '@funtainer/core/contracts';
+import type { QualifiedName } from '@funtainer/core/names';
 import type { ProviderLogger } from './docker-provider-options.js';
 import type { ImageResolver } from './image-resolver.js';
 import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
@@ -22,6 +25,8 @@ export interface ReconcilerSettings {
   readonly drainMs: number;
   readonly drainTimeoutMs: number;
   readonly inFlight?: ((endpointId: string) => number) | undefined;
+  /** Runs before a generation's replicas are created (its secrets directory); a failure skips the launches. */
+  readonly prepareLaunch?: (spec: FunctionDeployment, fn: QualifiedName & { readonly generation: number }) => Promise<void>;
 }
 
 export class Reconciler {
@@ -62,7 +67,7 @@ export class Reconciler {
     if (definition && !set.isPaused()) {
       const taken = new Set(set.replicas().filter((r) => r.identity.generation === generation && r.state !== 'draining').map((r) => r.identity.slot));
       const missing = [...Array(desired).keys()].filter((slot) => !taken.has(slot));
-      if (missing.length > 0) {
+      if (missing.length > 0 && (await this.#prepare(set, definition.spec, generation))) {
         const image = await this.images.ensure(definition.spec.image);
         await Promise.all(missing.map((slot) => this.#launch(set, { ...set.fn, generation, slot }, image)));
       }
@@ -93,6 +98,17 @@ export class Reconciler {
       }
     }
     return thawed;
+  }
+
+  /** False (logged) when the generation cannot start yet, e.g. a secret it lists was deleted: the next pass retries. */
+  async #prepare(set: ReplicaSet, spec: FunctionDeployment, generation: number): Promise<boolean> {
+    try {
+      await this.settings.prepareLaunch?.(spec, { ...set.fn, generation });
+      return true;
+    } catch (err) {
+      this.#warn(set, 'prepare the secrets of new replicas', err);
+      return false;
+    }
   }
 
   async #launch(set: ReplicaSet, identity: ReplicaIdentity, image: { user: string }): Promise<void> {

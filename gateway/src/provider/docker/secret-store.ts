@@ -1,18 +1,14 @@
 /**
- * Secrets as files under `<secretsDir>/<namespace>/<name>`, bind-mounted read-only into replicas at
- * /var/openfaas/secrets/<name>. Values are never returned nor logged.
+ * The secret store, the source of truth: one file per secret under `<secretsDir>/<namespace>/<name>` (dir 0700,
+ * file 0600, owned by the gateway's uid). Replicas never mount these files: secret-mounts.ts copies each value
+ * into per-generation directories that are mounted, so a store file can be replaced without caring about
+ * bind-mount inodes. Values are never returned through the API nor logged; `read` exists for those copies.
  *
- * Permissions: directories 0700 and files 0600, owned by the uid function containers run as (default 1000).
- * A bind mount of a single file is checked only against that file's own mode inside the container, so the
- * container user can read its secret while the 0700 host directory keeps every other host user out. When the
- * gateway is not root it cannot chown, and then the file keeps the gateway's uid (fine when that is 1000 too).
- *
- * Writes are atomic (temp file + rename). A rename gives the file a new inode, so running replicas keep the value
- * they were started with; the next rollout (update) mounts the new one, as with faasd.
+ * Writes are atomic (temp file + rename): a reader sees the old value or the new one, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { FuntainerError } from '@funtainer/core/errors';
 import { isValidName } from '@funtainer/core/names';
 
@@ -23,13 +19,9 @@ export interface SecretRef {
 
 export class SecretStore {
   readonly #dir: string;
-  readonly #owner: { uid: number; gid: number } | undefined;
 
-  /** `containerUser` like `1000:1000`; a non-numeric user disables chown. */
-  constructor(dir: string, containerUser: string) {
+  constructor(dir: string) {
     this.#dir = dir;
-    const [uid, gid] = containerUser.split(':').map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
-    this.#owner = uid !== undefined && !Number.isNaN(uid) ? { uid, gid: gid === undefined || Number.isNaN(gid) ? uid : gid } : undefined;
   }
 
   async exists(ref: SecretRef): Promise<boolean> {
@@ -38,6 +30,11 @@ export class SecretStore {
     } catch {
       return false;
     }
+  }
+
+  /** The stored bytes, or undefined when the secret does not exist. Only for the mounted copies. */
+  async read(ref: SecretRef): Promise<Buffer | undefined> {
+    return readOptional(this.#path(ref));
   }
 
   async create(ref: SecretRef, value: Buffer): Promise<void> {
@@ -67,23 +64,8 @@ export class SecretStore {
   }
 
   async #write(ref: SecretRef, value: Buffer): Promise<void> {
-    const dir = join(this.#dir, ref.namespace);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    // A temp name that is not a valid secret name, so a crash mid-write never shows up in list().
-    const temp = join(dir, `.${ref.name}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeFile(temp, value, { mode: 0o600, flag: 'wx' });
-      await this.#chown(temp);
-      await rename(temp, this.#path(ref));
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
-  }
-
-  async #chown(path: string): Promise<void> {
-    if (!this.#owner || process.getuid?.() !== 0) return;
-    await chown(path, this.#owner.uid, this.#owner.gid);
+    await mkdir(join(this.#dir, ref.namespace), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.#path(ref), value, 0o600);
   }
 
   #path(ref: SecretRef): string {
@@ -94,10 +76,37 @@ export class SecretStore {
   }
 }
 
-function assertName(value: string): void {
+/**
+ * Replaces `path` atomically: a temp file in the same directory, then rename. The temp name starts with a dot and
+ * so is never a valid secret name: a crash mid-write never shows up as a secret. `mode` is set with chmod, not
+ * only at creation, so a restrictive umask cannot take away the read bit a container user needs.
+ */
+export async function writeFileAtomic(path: string, value: Buffer, mode: number): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, value, { mode, flag: 'wx' });
+    await chmod(temp, mode);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/** The file's bytes, or undefined when it (or its directory) does not exist. */
+export async function readOptional(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export function assertName(value: string): void {
   if (!isValidName(value)) throw new FuntainerError('FUNTAINER_ERR_INVALID_NAME', `"${value}" is not a valid name`);
 }
 
-function secretNotFound(name: string): FuntainerError {
+export function secretNotFound(name: string): FuntainerError {
   return new FuntainerError('FUNTAINER_ERR_SECRET_NOT_FOUND', `secret "${name}" not found`);
 }

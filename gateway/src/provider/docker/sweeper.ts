@@ -7,7 +7,8 @@
 import { functionKey } from '../function-spec.js';
 import type { ProviderLogger } from './docker-provider-options.js';
 import type { FunctionStore } from './function-store.js';
-import type { ReplicaEngine } from './replica-engine.js';
+import type { StoredDefinition } from './labels.js';
+import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import { ReplicaSet } from './replica-set.js';
 
 export interface SweeperDeps {
@@ -19,6 +20,8 @@ export interface SweeperDeps {
   readonly signal: AbortSignal;
   /** Queues a reconcile pass for a function key; resolves when it ran (never rejects). */
   readonly converge: (key: string) => Promise<void>;
+  /** Housekeeping that needs the same observation (secret directories); must not reject. */
+  readonly observed?: (definitions: ReadonlyMap<string, StoredDefinition>, replicas: readonly ObservedReplica[]) => Promise<void>;
 }
 
 export class Sweeper {
@@ -52,7 +55,8 @@ export class Sweeper {
     for (const [key, set] of sets) {
       if (set.definition && !definitions.has(key)) set.definition = undefined; // removed by another gateway
     }
-    for (const replica of await engine.list()) {
+    const replicas = await engine.list();
+    for (const replica of replicas) {
       const key = functionKey(replica.identity);
       if (!definitions.has(key) && !sets.has(key)) {
         this.deps.logger.info({ fn: key, replica: replica.id.slice(0, 12) }, 'removing orphan replica');
@@ -60,6 +64,7 @@ export class Sweeper {
         await (replica.paused ? engine.remove(replica.id) : engine.stopAndRemove(replica.id)).catch(() => undefined);
       }
     }
+    await this.deps.observed?.(definitions, replicas);
     return [...sets.keys()].map((key) => converge(key));
   }
 
