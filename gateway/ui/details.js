@@ -78,7 +78,7 @@ export class DetailsPanel {
       ['Limits', fn.limits],
       ['Requests', fn.requests],
     ];
-    if (fn.scaling !== undefined) sections.push(['Scaling', fn.scaling]);
+    if (fn.scaling !== undefined) sections.push(['Scaling', scalingFacts(fn.scaling)]);
     this.#body.replaceChildren(
       keyValues(facts, false),
       ...sections.map(([title, values]) => h('details', { open: title === 'Environment' || title === 'Scaling' }, h('summary', {}, title), keyValues(values))),
@@ -115,4 +115,17 @@ export class DetailsPanel {
       showError(this.#error, err);
     }
   }
+}
+
+/** The autoscaler's view in words: the last decision as "1 → 2 (panic) at 18:20:44" and its inputs one per line. */
+function scalingFacts(scaling) {
+  const { lastDecision, ...state } = scaling;
+  if (lastDecision === undefined || lastDecision === null) return { ...state, 'last decision': 'none yet' };
+  const at = new Date(lastDecision.at).toLocaleTimeString();
+  const inputs = Object.entries(lastDecision.inputs ?? {}).map(([key, value]) => `${key} ${value}`);
+  return {
+    ...state,
+    'last decision': `${lastDecision.from} → ${lastDecision.desired} (${lastDecision.reason}) at ${at}`,
+    inputs: inputs.join(', '),
+  };
 }
