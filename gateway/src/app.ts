@@ -19,6 +19,7 @@ import { ServiceCountPoller } from './functions/service-count-poller.js';
 import { createGatewaySupport, newCallId, type GatewayPluginOptions, type GatewaySupport } from './gateway-support.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { createMetricsServer } from './metrics/metrics-server.js';
+import { refuseCrossSiteWrites } from './plugins/cross-site-guard.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { requireBasicAuth } from './plugins/system-auth.js';
 import type { FunctionProvider } from './provider/provider.js';
@@ -104,6 +105,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   await app.register(healthRoutes);
   await app.register(uiRoutes({ auth }));
   await app.register(async (system) => {
+    refuseCrossSiteWrites(system);
     requireBasicAuth(system, auth);
     await system.register(systemFunctionRoutes(routeDeps));
     await system.register(systemScaleRoutes(routeDeps));
