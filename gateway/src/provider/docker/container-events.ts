@@ -46,6 +46,9 @@ export function followContainerEvents(
   })();
 }
 
+/** An engine event is a few hundred bytes; a longer unterminated line means the stream is broken: reconnect. */
+const MAX_EVENT_LINE_BYTES = 1024 * 1024;
+
 async function readEvents(stream: NodeJS.ReadableStream, onEvent: ContainerEventHandler, signal: AbortSignal): Promise<void> {
   const destroy = (): void => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   signal.addEventListener('abort', destroy, { once: true });
@@ -59,6 +62,7 @@ async function readEvents(stream: NodeJS.ReadableStream, onEvent: ContainerEvent
         buffered = buffered.slice(newline + 1);
         if (line) dispatch(line, onEvent);
       }
+      if (buffered.length > MAX_EVENT_LINE_BYTES) throw new Error(`engine event line longer than ${MAX_EVENT_LINE_BYTES} bytes`);
     }
   } finally {
     signal.removeEventListener('abort', destroy);
