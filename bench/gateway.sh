@@ -4,7 +4,9 @@
 # Targets: bare node:http server (the limit), the function container directly (when FUNCTION_URL is set,
 # e.g. the echo fixture in module mode), and the gateway in front of each; beside the gateway, the cheapest Node
 # proxy we can write (gateway-proxy-ceiling.mjs) in front of the same upstreams, the ceiling for any Node gateway
-# here. Prints req/s, p50/p99 and ratios, plus the gateway's peak RSS under load. Needs wrk and a built tree (npx tsc -b gateway).
+# here. Prints req/s, p50/p99 and ratios, the gateway's peak RSS under load, and the CPU each process spends per
+# request (utime+stime over the run ÷ requests: wrk, proxy, upstream; FUNCTION_PID = the container's main pid)
+# with the CPU budget a proxy would need to meet the targets on this machine. Needs wrk and a built tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10s}"
@@ -23,11 +25,26 @@ port_of() { # start "$@" in background, wait for its {"port":N} line
   echo "$pid $(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$out" | head -1)"
 }
 
-run_wrk() { # url → "rps p50ms p99ms"
-  wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$1" 2>/dev/null | awk '
-    /Requests\/sec/ {rps=$2}
-    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
-    END {print rps, p50, p99}'
+TICK="$(getconf CLK_TCK)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_wrk URL [PID...] → "rps p50 p99 wrk_us pid_us..." (µs of CPU per request for wrk itself and each PID)
+run_wrk() {
+  local url=$1; shift
+  local before=() pid out times reqs
+  for pid in "$@"; do before+=("$(cpu_ticks "$pid")"); done
+  out="$(mktemp)"; times="$(mktemp)"
+  { TIMEFORMAT='%U %S'; time wrk -t1 -c"$CONNS" -d"$DURATION" --latency -s "$LUA" "$url" >"$out" 2>/dev/null; } 2>"$times"
+  reqs="$(awk '/requests in/ {print $1}' "$out")"
+  local line; line="$(awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s %s %s", rps, p50, p99}' "$out")"
+  line+=" $(awk -v n="$reqs" '{printf "%.1f", ($1 + $2) * 1e6 / n}' "$times")"
+  local i=0
+  for pid in "$@"; do
+    line+=" $(awk -v a="${before[$i]}" -v b="$(cpu_ticks "$pid")" -v n="$reqs" -v hz="$TICK" 'BEGIN {printf "%.1f", (b - a) / hz * 1e6 / n}')"
+    i=$((i + 1))
+  done
+  rm -f "$out" "$times"
+  echo "$line"
 }
 
 peak_rss_mb() { # pid → VmHWM in MB
@@ -39,21 +56,22 @@ read -r GW_PID GW_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of no
 read -r CEIL_PID CEIL_PORT < <(UPSTREAM_URL="http://127.0.0.1:$BARE_PORT" port_of node bench/gateway-proxy-ceiling.mjs); PIDS+=("$CEIL_PID")
 echo "warming up…"
 for p in "$GW_PORT" "$CEIL_PORT"; do wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$p/function/echo" >/dev/null 2>&1; done
-read -r BARE_RPS BARE_P50 BARE_P99 < <(run_wrk "http://127.0.0.1:$BARE_PORT/")
-read -r GW_RPS GW_P50 GW_P99 < <(run_wrk "http://127.0.0.1:$GW_PORT/function/echo")
-read -r CEIL_RPS CEIL_P50 CEIL_P99 < <(run_wrk "http://127.0.0.1:$CEIL_PORT/function/echo")
+read -r BARE_RPS BARE_P50 BARE_P99 BARE_WRK_US BARE_US < <(run_wrk "http://127.0.0.1:$BARE_PORT/" "$BARE_PID")
+read -r GW_RPS GW_P50 GW_P99 _ GW_US _ < <(run_wrk "http://127.0.0.1:$GW_PORT/function/echo" "$GW_PID" "$BARE_PID")
+read -r CEIL_RPS CEIL_P50 CEIL_P99 _ CEIL_US _ < <(run_wrk "http://127.0.0.1:$CEIL_PORT/function/echo" "$CEIL_PID" "$BARE_PID")
 GW_RSS="$(peak_rss_mb "$GW_PID")"
 printf '%-34s %10s %9s %9s\n' target req/s p50 p99
 printf '%-34s %10s %9s %9s\n' "bare node:http" "$BARE_RPS" "$BARE_P50" "$BARE_P99"
 printf '%-34s %10s %9s %9s\n' "gateway → bare" "$GW_RPS" "$GW_P50" "$GW_P99"
 printf '%-34s %10s %9s %9s\n' "minimal Node proxy → bare" "$CEIL_RPS" "$CEIL_P50" "$CEIL_P99"
 if [[ -n "${FUNCTION_URL:-}" ]]; then
-  read -r FN_RPS FN_P50 FN_P99 < <(run_wrk "$FUNCTION_URL")
+  FN_PIDS=(); [[ -n "${FUNCTION_PID:-}" ]] && FN_PIDS=("$FUNCTION_PID")
+  read -r FN_RPS FN_P50 FN_P99 FN_WRK_US FN_US < <(run_wrk "$FUNCTION_URL" "${FN_PIDS[@]}")
   read -r GW2_PID GW2_PORT < <(UPSTREAM_URL="$FUNCTION_URL" port_of node bench/gateway-memory-server.mjs); PIDS+=("$GW2_PID")
   read -r CEIL2_PID CEIL2_PORT < <(UPSTREAM_URL="$FUNCTION_URL" port_of node bench/gateway-proxy-ceiling.mjs); PIDS+=("$CEIL2_PID")
   for p in "$GW2_PORT" "$CEIL2_PORT"; do wrk -t1 -c"$CONNS" -d2s -s "$LUA" "http://127.0.0.1:$p/function/echo" >/dev/null 2>&1; done
-  read -r GW2_RPS GW2_P50 GW2_P99 < <(run_wrk "http://127.0.0.1:$GW2_PORT/function/echo")
-  read -r CEIL2_RPS CEIL2_P50 CEIL2_P99 < <(run_wrk "http://127.0.0.1:$CEIL2_PORT/function/echo")
+  read -r GW2_RPS GW2_P50 GW2_P99 GW2_WRK_US GW2_US GW2_FN_US < <(run_wrk "http://127.0.0.1:$GW2_PORT/function/echo" "$GW2_PID" "${FN_PIDS[@]}")
+  read -r CEIL2_RPS CEIL2_P50 CEIL2_P99 _ CEIL2_US _ < <(run_wrk "http://127.0.0.1:$CEIL2_PORT/function/echo" "$CEIL2_PID" "${FN_PIDS[@]}")
   printf '%-34s %10s %9s %9s\n' "function container direct" "$FN_RPS" "$FN_P50" "$FN_P99"
   printf '%-34s %10s %9s %9s\n' "gateway → function container" "$GW2_RPS" "$GW2_P50" "$GW2_P99"
   printf '%-34s %10s %9s %9s\n' "minimal Node proxy → function" "$CEIL2_RPS" "$CEIL2_P50" "$CEIL2_P99"
@@ -61,6 +79,16 @@ if [[ -n "${FUNCTION_URL:-}" ]]; then
   awk -v g="$GW2_RPS" -v d="$FN_RPS" -v c="$CEIL2_RPS" 'BEGIN {printf "ratio gateway→function/direct: %.2f (target ≥ 0.55; minimal Node proxy %.2f)\n", g/d, c/d}'
 fi
 awk -v g="$GW_RPS" -v b="$BARE_RPS" -v c="$CEIL_RPS" 'BEGIN {printf "ratio gateway→bare/bare:       %.2f (minimal Node proxy %.2f; gateway/minimal proxy %.2f)\n", g/b, c/b, g/c}'
+echo "CPU per request (µs, user+sys): wrk ${BARE_WRK_US}, bare server ${BARE_US}; gateway ${GW_US}, minimal Node proxy ${CEIL_US} (bare upstream)"
+if [[ -n "${FUNCTION_URL:-}" && -n "${FUNCTION_PID:-}" ]]; then
+  echo "CPU per request (µs, user+sys), direct: wrk ${FN_WRK_US}, function container ${FN_US}; via the gateway: gateway ${GW2_US}, function ${GW2_FN_US}; minimal proxy ${CEIL2_US}"
+  # Both ratios are CPU-bound here (wrk, proxy and function share 2 cores), so at equal utilisation a proxy meets
+  #   R_proxy / R_direct ≥ 0.55  only if  proxy µs ≤ (wrk + function) × (1/0.55 − 1)
+  #   R_proxy / R_bare   ≥ 0.40  only if  proxy µs ≤ (wrk + bare) / 0.40 − (wrk + function)
+  awk -v w="$FN_WRK_US" -v f="$FN_US" -v wb="$BARE_WRK_US" -v b="$BARE_US" -v g="$GW2_US" -v c="$CEIL2_US" 'BEGIN {
+    d = (w + f) * (1 / 0.55 - 1); bb = (wb + b) / 0.40 - (w + f)
+    printf "CPU budget for a proxy on this machine: ≤ %.1f µs/request for 0.55× direct, ≤ %.1f µs/request for 0.40× bare; gateway %.1f, minimal Node proxy %.1f\n", d, bb, g, c }'
+fi
 echo "gateway peak RSS: ${GW_RSS} MB (target ≤ 150)"
 # Latency added per request, measured without queueing (one connection): at -c32 p50 is dominated by
 # saturation (≈ connections / throughput), which the ratios above already report.
