@@ -4,6 +4,7 @@
  * Each check is bounded so one hung dependency never hangs the command.
  */
 import { execFile } from 'node:child_process';
+import { errorMessage } from '@funtainer/core/errors';
 
 export interface CheckResult {
   readonly name: string;
@@ -47,7 +48,7 @@ export async function checkPrometheus(url: string | undefined): Promise<CheckRes
     await response.body?.cancel();
     return { name: 'prometheus', ok: response.ok, detail: `${target} answered ${response.status}` };
   } catch (err) {
-    return { name: 'prometheus', ok: false, detail: `${target}: ${err instanceof Error ? err.message : String(err)}` };
+    return { name: 'prometheus', ok: false, detail: `${target}: ${errorMessage(err)}` };
   }
 }
 

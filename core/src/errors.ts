@@ -67,3 +67,8 @@ export function toFuntainerError(err: unknown): FuntainerError {
   if (err instanceof FuntainerError) return err;
   return new FuntainerError('FUNTAINER_ERR_INTERNAL', undefined, { cause: err });
 }
+
+/** The message of anything thrown, for logs and one-line reports (a non-Error is stringified). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -6,6 +6,7 @@
 import { EnvironmentFileSchema, StackFileSchema, StackFunctionSchema, type StackFileSpec, type StackFunctionSpec } from './stack-schema.js';
 import { substituteDeep, type EnvLookup } from './stack-envsubst.js';
 import { describeStackIssues, StackError, type KnownKeysAt } from './stack-issues.js';
+import { errorMessage } from './errors.js';
 
 export { StackError, isStackError } from './stack-issues.js';
 export { toDeployment, type ToDeploymentOptions } from './stack-deployment.js';
@@ -64,7 +65,7 @@ function readEnvironmentFiles(fn: StackFunctionSpec, name: string, options: Pars
     try {
       document = options.readFile(path);
     } catch (err) {
-      problems.push(`${where}: cannot read "${path}": ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(`${where}: cannot read "${path}": ${errorMessage(err)}`);
       return;
     }
     const parsed = EnvironmentFileSchema.safeParse(document);

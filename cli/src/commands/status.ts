@@ -8,6 +8,7 @@ import { EXIT_FAILURE, EXIT_OK } from '../cli-error.js';
 import { connect } from '../gateway-target.js';
 import type { Command, CommandContext } from '../io.js';
 import { checkDocker, checkFromInfo, checkPrometheus, checkRedis, formatCheck, type CheckResult } from '../status-checks.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 const usage = 'funtainer status [-g URL] [--json]';
 
@@ -16,13 +17,13 @@ async function gatewayChecks(client: GatewayClient): Promise<{ checks: CheckResu
     const health = await client.health();
     const checks: CheckResult[] = [{ name: 'gateway', ok: health.ok, detail: `${client.url}/healthz answered ${health.status}` }];
     const info = await client.info().catch((err: unknown) => {
-      checks.push({ name: 'info', ok: false, detail: err instanceof Error ? err.message : String(err) });
+      checks.push({ name: 'info', ok: false, detail: errorMessage(err) });
       return undefined;
     });
     if (info?.version?.release) checks[0] = { ...checks[0]!, detail: `${checks[0]!.detail}; version ${info.version.release}` };
     return { checks, reported: info?.health && typeof info.health === 'object' ? info.health : {} };
   } catch (err) {
-    return { checks: [{ name: 'gateway', ok: false, detail: err instanceof Error ? err.message : String(err) }], reported: {} };
+    return { checks: [{ name: 'gateway', ok: false, detail: errorMessage(err) }], reported: {} };
   }
 }
 

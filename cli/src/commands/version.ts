@@ -6,6 +6,7 @@ import { EXIT_OK } from '../cli-error.js';
 import { connect } from '../gateway-target.js';
 import type { Command } from '../io.js';
 import { repoRoot } from '../paths.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 const usage = 'funtainer version [--short-version] [-g URL]';
 
@@ -31,7 +32,7 @@ export const versionCommand: Command = {
       const provider = info.provider?.provider ? `, provider ${info.provider.provider}/${info.provider.orchestration ?? '?'}` : '';
       ctx.io.out(`gateway ${client.url}: ${info.version?.release ?? 'unknown'}${info.version?.sha ? ` (${info.version.sha})` : ''}${provider}`);
     } catch (err) {
-      ctx.io.err(`gateway ${client.url}: not reachable (${err instanceof Error ? err.message : String(err)})`);
+      ctx.io.err(`gateway ${client.url}: not reachable (${errorMessage(err)})`);
     }
     return EXIT_OK;
   },

@@ -8,6 +8,7 @@ import type { ProviderLogger } from './docker-provider-options.js';
 import { CONTAINER_LABELS, parseReplicaLabels, type ReplicaIdentity } from './labels.js';
 import { sleep } from './readiness.js';
 import { scopeFilters } from './scope.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 export type ContainerEventHandler = (event: { action: string; id: string; identity: ReplicaIdentity }) => void;
 
@@ -39,7 +40,7 @@ export function followContainerEvents(
         await readEvents(stream, onEvent, signal);
       } catch (err) {
         if (signal.aborted) return;
-        logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'engine event stream failed; reconnecting');
+        logger.warn({ err: errorMessage(err) }, 'engine event stream failed; reconnecting');
       }
       await sleep(500, signal);
     }

@@ -9,6 +9,7 @@ import type { ProviderLogger } from './docker-provider-options.js';
 import type { FunctionStore } from './function-store.js';
 import type { Reconciler } from './reconciler.js';
 import type { ReplicaSet } from './replica-set.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 export interface ConvergeQueueDeps {
   readonly lock: KeyedLock;
@@ -39,7 +40,7 @@ export class ConvergeQueue {
       else if (!set.definition || fresh.revision > set.definition.revision) set.definition = fresh;
       await reconciler.converge(set);
       if (!set.definition) sets.delete(key);
-    }).catch((err: unknown) => logger.warn({ fn: key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed'));
+    }).catch((err: unknown) => logger.warn({ fn: key, err: errorMessage(err) }, 'reconcile failed'));
     this.#pending.set(key, pass);
     return pass;
   }

@@ -14,6 +14,7 @@ import type { ProviderLogger } from './docker-provider-options.js';
 import { sleep } from './readiness.js';
 import type { ReplicaEngine } from './replica-engine.js';
 import type { Replica, ReplicaSet } from './replica-set.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 export interface PauserSettings {
   readonly drainTimeoutMs: number;
@@ -79,6 +80,6 @@ export class Pauser {
   }
 
   #warn(set: ReplicaSet, what: string, err: unknown): void {
-    this.deps.logger.warn({ fn: set.fn, err: err instanceof Error ? err.message : String(err) }, `could not ${what}`);
+    this.deps.logger.warn({ fn: set.fn, err: errorMessage(err) }, `could not ${what}`);
   }
 }

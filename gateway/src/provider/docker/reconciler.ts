@@ -18,6 +18,7 @@ import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import type { Replica, ReplicaSet } from './replica-set.js';
 import { sleep, waitReady } from './readiness.js';
 import type { ReplicaIdentity } from './labels.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 export interface ReconcilerSettings {
   readonly readyTimeoutMs: number;
@@ -172,6 +173,6 @@ export class Reconciler {
   }
 
   #warn(set: ReplicaSet, what: string, err: unknown): void {
-    this.logger.warn({ fn: set.fn, err: err instanceof Error ? err.message : String(err) }, `could not ${what}`);
+    this.logger.warn({ fn: set.fn, err: errorMessage(err) }, `could not ${what}`);
   }
 }

@@ -23,6 +23,7 @@ import {
   type FoundGenerationDir, type GenerationRef, type LiveGenerations,
 } from './secret-layout.js';
 import { readOptional, secretNotFound, writeFileAtomic, type SecretRef, type SecretStore } from './secret-store.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 const COPY_MODE = 0o444;
 const GENERATION_DIR_MODE = 0o755;
@@ -164,10 +165,6 @@ export class SecretMounts {
   #warn(what: string, dir: GenerationRef, err: unknown): void {
     this.logger.warn({ fn: generationKey(dir), err: errorMessage(err) }, `could not ${what}`);
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Names of the valid-named subdirectories; none when `path` does not exist. */

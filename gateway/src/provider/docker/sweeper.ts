@@ -10,6 +10,7 @@ import type { FunctionStore } from './function-store.js';
 import type { StoredDefinition } from './labels.js';
 import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import { ReplicaSet } from './replica-set.js';
+import { errorMessage } from '@funtainer/core/errors';
 
 export interface SweeperDeps {
   readonly store: FunctionStore;
@@ -72,7 +73,7 @@ export class Sweeper {
     if (!this.#running || this.deps.signal.aborted) return;
     this.#timer = setTimeout(() => {
       this.sweep()
-        .catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed'))
+        .catch((err: unknown) => this.deps.logger.warn({ err: errorMessage(err) }, 'sweep failed'))
         .finally(() => this.#schedule());
     }, this.deps.intervalMs);
     this.#timer.unref();
