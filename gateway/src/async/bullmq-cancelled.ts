@@ -9,13 +9,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { CancelledRecordSchema, type CancelledRecord } from '@funtainer/core/async-records';
 import { SCAN_LIMIT } from './bullmq-listing.js';
 import { cancelledStatus } from './job-record.js';
-import type { AsyncCallStatus, ListPage, ListQuery } from './request-queuer.js';
-
-export interface Retention {
-  /** Seconds. */
-  readonly age: number;
-  readonly count: number;
-}
+import type { AsyncCallStatus, ListPage, ListQuery, Retention } from './request-queuer.js';
 
 export interface CancelledStore {
   /** Writes record and index entry together, so a listed call always has a record. */

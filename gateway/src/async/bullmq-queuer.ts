@@ -10,12 +10,12 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FuntainerError } from '@funtainer/core/errors';
-import { createCancelledStore, type Retention } from './bullmq-cancelled.js';
+import { createCancelledStore } from './bullmq-cancelled.js';
 import { countJobs, listCalls } from './bullmq-listing.js';
 import { createFinishedEvents, type FinishedEvents } from './bullmq-finished-events.js';
 import { cancelledStatus, toAsyncCallStatus, type CallbackSnapshot } from './job-record.js';
 import { isLockedJobError, toQueueError, withQueueErrors } from './queue-errors.js';
-import type { AsyncCallStatus, RequestQueuer } from './request-queuer.js';
+import { DEFAULT_CANCELLED_RETENTION, type AsyncCallStatus, type Retention, type RequestQueuer } from './request-queuer.js';
 
 export interface BullmqQueuerOptions {
   readonly redisUrl: string;
@@ -38,7 +38,7 @@ const DEFAULTS = {
   maxAttempts: 10,
   keepCompleted: { age: 24 * 3600, count: 10_000 },
   keepFailed: { age: 7 * 24 * 3600, count: 10_000 },
-  keepCancelled: { age: 7 * 24 * 3600, count: 10_000 },
+  keepCancelled: DEFAULT_CANCELLED_RETENTION,
   commandTimeoutMs: 2000,
 };
 

@@ -4,8 +4,8 @@
  */
 import type { QueueRequest } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
-import type { AsyncCallState, AsyncCallStatus, FinishedCall, JobCounts, QueueCounts, RecordedResponse, RequestQueuer } from './request-queuer.js';
-import { emptyCounts } from './request-queuer.js';
+import type { AsyncCallState, AsyncCallStatus, FinishedCall, JobCounts, QueueCounts, RecordedResponse, RequestQueuer, Retention } from './request-queuer.js';
+import { DEFAULT_CANCELLED_RETENTION, emptyCounts } from './request-queuer.js';
 
 /** Plays the queue-worker's part against a queuer, so the contract suite can move calls between states. */
 export interface QueueDriver {
@@ -37,13 +37,13 @@ export interface MemoryQueuerOptions {
   readonly maxAttempts?: number;
   readonly now?: () => number;
   /** Cancelled calls kept (age in seconds), as the BullMQ queuer keeps them. @defaultValue 7 days / 10 000 */
-  readonly keepCancelled?: { age: number; count: number };
+  readonly keepCancelled?: Retention;
 }
 
 export function createMemoryQueuer(options: MemoryQueuerOptions = {}): MemoryQueuer {
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 10;
-  const keepCancelled = options.keepCancelled ?? { age: 7 * 24 * 3600, count: 10_000 };
+  const keepCancelled = options.keepCancelled ?? DEFAULT_CANCELLED_RETENTION;
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(call: FinishedCall) => void>();
   let available = true;

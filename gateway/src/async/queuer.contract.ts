@@ -6,12 +6,12 @@
 import type { Test } from 'tap';
 import type { QueueRequest } from '@funtainer/core/contracts';
 import type { QueueDriver } from './memory-queuer.js';
-import type { RequestQueuer } from './request-queuer.js';
+import type { RequestQueuer, Retention } from './request-queuer.js';
 
 /** What a case may ask of a fresh queuer; implementations map it onto their own options. */
 export interface ContractOptions {
   /** Cancelled-call retention (age in seconds). */
-  readonly keepCancelled?: { age: number; count: number };
+  readonly keepCancelled?: Retention;
 }
 
 export interface QueuerUnderTest {
