@@ -18,6 +18,13 @@ const fixture = await setUpDockerProviderFixture(t);
 if (fixture) {
   const { run, spec, makeProvider, image } = fixture;
   const fnOf = (name: string) => ({ name, namespace: DEFAULT_NAMESPACE });
+  /** A started provider, closed when the test ends. */
+  const startedProvider = async (t: { teardown(fn: () => unknown): void }) => {
+    const provider = await makeProvider();
+    await provider.start();
+    t.teardown(() => provider.close());
+    return provider;
+  };
 
   await runProviderContract(t, 'docker', () => makeProvider(), {
     baseSpec: { image, envProcess: 'node handler.js' },
@@ -26,9 +33,7 @@ if (fixture) {
   });
 
   t.test('docker: deploy-to-ready, secrets, sandbox, limits, env', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const service = run.uniqueName('sandbox');
     const secret = run.uniqueName('api-key');
     await provider.createSecret({ name: secret, namespace: DEFAULT_NAMESPACE, value: Buffer.from('top-secret') });
@@ -65,9 +70,7 @@ if (fixture) {
   });
 
   t.test('docker: an updated secret reaches the running replica without a restart; remove deletes its directory', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const service = run.uniqueName('rotate');
     const ref = { name: run.uniqueName('token'), namespace: DEFAULT_NAMESPACE };
     await provider.createSecret({ ...ref, value: Buffer.from('v1') });
@@ -113,9 +116,7 @@ if (fixture) {
   });
 
   t.test('docker: readOnlyRootFilesystem false opens the root filesystem, nothing else', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const service = run.uniqueName('writable');
     await provider.deploy(spec(service, { readOnlyRootFilesystem: false }));
     t.teardown(() => provider.remove(fnOf(service)).catch(() => {}));
@@ -133,9 +134,7 @@ if (fixture) {
   });
 
   t.test('docker: a killed replica is replaced', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const service = run.uniqueName('crash');
     const fn = fnOf(service);
     await provider.deploy(spec(service));
@@ -185,9 +184,7 @@ if (fixture) {
   });
 
   t.test('docker: a failed pull is IMAGE_PULL naming the image', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const image = `registry.invalid/funtainer/missing-${run.runId}:1`;
     const started = Date.now();
     await t.rejects(provider.deploy(spec(run.uniqueName('nopull'), { image })), { code: 'FUNTAINER_ERR_IMAGE_PULL', statusCode: 400, message: new RegExp(image.replace(/[./]/g, '\\$&')) });
@@ -196,9 +193,7 @@ if (fixture) {
   });
 
   t.test('docker: logs of the replicas', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const service = run.uniqueName('logs');
     const fn = fnOf(service);
     await provider.deploy(spec(service));
@@ -224,9 +219,7 @@ if (fixture) {
   });
 
   t.test('docker: a log follow picks up a replica started after it began', async (t) => {
-    const provider = await makeProvider();
-    await provider.start();
-    t.teardown(() => provider.close());
+    const provider = await startedProvider(t);
     const service = run.uniqueName('logs-follow');
     const fn = fnOf(service);
     await provider.deploy(spec(service));
