@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { DNS1123_LABEL, MAX_NAME_LENGTH } from './names.js';
+import { imageReferenceProblem } from './image-ref.js';
 import { parseCpuNanos, parseMemoryBytes } from './quantities.js';
+import { envNameProblem, envValueProblem, labelKeyProblem } from './spec-keys.js';
 
 export const NameSchema = z
   .string({ error: 'must be a string' })
@@ -13,14 +15,57 @@ export const NameSchema = z
   .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
   .regex(DNS1123_LABEL, { error: 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit' });
 
-const StringMap = z.record(z.string(), z.string({ error: 'values must be strings' }));
+/** A zod string check from a `problem(value) → message | undefined` rule. */
+function checkedString(problem: (value: string) => string | undefined, typeError = 'must be a string') {
+  return z.string({ error: typeError }).superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/**
+ * A string map whose keys follow `keyProblem`. Keys are checked on the raw input, before zod copies the map
+ * (a copy by assignment would swallow `__proto__`), and the message names the map and a short form of the key
+ * instead of a 5,000-character path.
+ */
+function keyedMap(keyProblem: (key: string) => string | undefined, value: z.ZodType<string>): z.ZodType<Record<string, string>, Record<string, string>> {
+  const keys = z.unknown().superRefine((raw, ctx) => {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
+    for (const key of Object.keys(raw)) {
+      const message = keyProblem(key);
+      if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+    }
+  });
+  // The pipe starts from unknown; callers still pass (and infer) a plain string map.
+  return keys.pipe(z.record(z.string(), value)) as unknown as z.ZodType<Record<string, string>, Record<string, string>>;
+}
+
+const LabelMap = keyedMap(labelKeyProblem, z.string({ error: 'values must be strings' }));
 /** OpenFaaS sends `null` for empty label/annotation maps; treat it as empty. */
-const NullableStringMap = StringMap.nullish().transform((v) => v ?? {});
+const NullableLabelMap = LabelMap.nullish().transform((v) => v ?? {});
+const EnvMap = keyedMap(envNameProblem, checkedString(envValueProblem, 'values must be strings'));
+
+/** Docker refuses smaller memory limits/reservations ("Minimum memory limit allowed is 6MB"). */
+export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+/** Docker refuses fewer NanoCpus ("Range of CPUs is from 0.01 to …"). */
+export const MIN_NANO_CPUS = 10_000_000;
+
+function memoryProblem(v: string): string | undefined {
+  const bytes = parseMemoryBytes(v);
+  if (bytes === undefined) return 'memory must be a quantity like 128Mi, 1G or a byte count';
+  return bytes < MIN_MEMORY_BYTES ? `memory must be at least 6Mi (the engine's minimum), got ${v}` : undefined;
+}
+
+function cpuProblem(v: string): string | undefined {
+  const nanos = parseCpuNanos(v);
+  if (nanos === undefined) return 'cpu must be a quantity like 100m or 0.5';
+  return nanos < MIN_NANO_CPUS ? `cpu must be at least 10m (0.01 CPU, the engine's minimum), got ${v}` : undefined;
+}
 
 export const ResourcesSchema = z
   .object({
-    memory: z.string().refine((v) => parseMemoryBytes(v) !== undefined, { error: 'memory must be a quantity like 128Mi, 1G or a byte count' }).optional(),
-    cpu: z.string().refine((v) => parseCpuNanos(v) !== undefined, { error: 'cpu must be a quantity like 100m or 0.5' }).optional(),
+    memory: checkedString(memoryProblem).optional(),
+    cpu: checkedString(cpuProblem).optional(),
   })
   .loose();
 export type Resources = z.infer<typeof ResourcesSchema>;
@@ -28,14 +73,21 @@ export type Resources = z.infer<typeof ResourcesSchema>;
 /** POST/PUT /system/functions body. */
 export const FunctionDeploymentSchema = z.object({
   service: NameSchema,
-  image: z.string({ error: 'image is required' }).trim().min(1, { error: 'image is required' }),
+  image: z
+    .string({ error: 'image is required' })
+    .trim()
+    .min(1, { error: 'image is required' })
+    .superRefine((value, ctx) => {
+      const problem = imageReferenceProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 100)}" is not a valid image reference: it ${problem}` });
+    }),
   namespace: NameSchema.optional(),
   envProcess: z.string().optional(),
-  envVars: StringMap.nullish().transform((v) => v ?? {}),
+  envVars: EnvMap.nullish().transform((v) => v ?? {}),
   constraints: z.array(z.string()).nullish().transform((v) => v ?? []),
   secrets: z.array(NameSchema).nullish().transform((v) => v ?? []),
-  labels: NullableStringMap,
-  annotations: NullableStringMap,
+  labels: NullableLabelMap,
+  annotations: NullableLabelMap,
   limits: ResourcesSchema.nullish().transform((v) => v ?? undefined),
   requests: ResourcesSchema.nullish().transform((v) => v ?? undefined),
   readOnlyRootFilesystem: z.boolean().optional(),

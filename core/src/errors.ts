@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   FUNTAINER_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit' },
   FUNTAINER_ERR_UNAUTHORIZED: { status: 401, message: 'Invalid credentials' },
   FUNTAINER_ERR_CROSS_SITE: { status: 403, message: 'Cross-site requests that change state are refused' },
+  FUNTAINER_ERR_URI_TOO_LONG: { status: 414, message: 'A path segment is longer than the gateway accepts' },
   // functions
   FUNTAINER_ERR_FUNCTION_NOT_FOUND: { status: 404, message: 'No such function' },
   FUNTAINER_ERR_FUNCTION_EXISTS: { status: 409, message: 'The function already exists' },

@@ -14,13 +14,14 @@ import { HEADERS } from '@funtainer/core/headers';
 import type { QualifiedName } from '@funtainer/core/names';
 import { BasicAuth, type Credentials } from './auth/basic-auth.js';
 import type { GatewayConfig } from './config.js';
+import { MAX_PARAM_LENGTH } from './errors.js';
 import { FunctionTable } from './functions/function-table.js';
 import { ServiceCountPoller } from './functions/service-count-poller.js';
 import { createGatewaySupport, newCallId, type GatewayPluginOptions, type GatewaySupport } from './gateway-support.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { createMetricsServer } from './metrics/metrics-server.js';
 import { refuseCrossSiteWrites } from './plugins/cross-site-guard.js';
-import { installErrorHandlers } from './plugins/error-handler.js';
+import { answerFrameworkError, installErrorHandlers } from './plugins/error-handler.js';
 import { requireBasicAuth } from './plugins/system-auth.js';
 import type { FunctionProvider } from './provider/provider.js';
 import { createInvokeHandler } from './proxy/invoke-handler.js';
@@ -90,6 +91,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     genReqId: newCallId,
     bodyLimit: config.maxSystemBodyBytes,
     exposeHeadRoutes: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
     serverFactory: (fastifyHandler) =>
       createServer({ requestTimeout: config.readTimeoutMs }, (req, res) => {
         if ((req.url as string).startsWith(FUNCTION_PREFIX)) invoke(req, res);

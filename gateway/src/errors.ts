@@ -24,6 +24,9 @@ export class UpstreamDeadlineError extends Error {
   }
 }
 
+/** Fastify's router limit for one path parameter (its default); longer segments never name anything. */
+export const MAX_PARAM_LENGTH = 100;
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** Maps a failure of the upstream call. `timeoutLimit` names the limit in force (function vs gateway). */
@@ -52,6 +55,10 @@ export function frameworkFailure(err: unknown): FuntainerError {
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown } | null;
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e?.statusCode === 413) {
     return new FuntainerError('FUNTAINER_ERR_BODY_TOO_LARGE');
+  }
+  if (e?.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // No function, secret or namespace name can be this long (names are at most 63 characters).
+    return new FuntainerError('FUNTAINER_ERR_URI_TOO_LONG', `a path segment is longer than ${MAX_PARAM_LENGTH} characters; names are at most 63`, { cause: err });
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.message === 'string') {
     return new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', e.message, { cause: err });

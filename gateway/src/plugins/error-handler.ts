@@ -2,7 +2,7 @@
  * Fastify's error and not-found handlers, installed at the root so every route (system, async, extras)
  * answers errors the same way: mapped once by errors.ts, logged once here (5xx only; 4xx are the caller's).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FuntainerError } from '@funtainer/core/errors';
 import { frameworkFailure, sendFuntainerError } from '../errors.js';
 
@@ -16,4 +16,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const path = request.url.split('?')[0];
     return sendFuntainerError(reply, new FuntainerError('FUNTAINER_ERR_NOT_FOUND', `no route for ${request.method} ${path}`), request.id);
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a path parameter over maxParamLength, a
+ * malformed URL) would otherwise get Fastify's own body; they get ours instead.
+ */
+export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  void sendFuntainerError(reply, frameworkFailure(error), request.id);
 }

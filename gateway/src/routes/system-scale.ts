@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { ScaleServiceRequestSchema } from '@funtainer/core/contracts';
+import { FuntainerError } from '@funtainer/core/errors';
 import { methodTable } from './method-table.js';
 import { functionFromPath, parseJsonBody } from './request-parsing.js';
 import type { RouteDeps } from './route-deps.js';
@@ -16,7 +17,14 @@ export function systemScaleRoutes(deps: RouteDeps): FastifyPluginAsync {
       POST: async (request, reply) => {
         const body = parseJsonBody(ScaleServiceRequestSchema, request.body);
         const namespace = body.namespace ?? (request.query as { namespace?: string }).namespace;
-        const fn = functionFromPath((request.params as { name: string }).name, namespace, config.functionNamespace);
+        const rawName = (request.params as { name: string }).name;
+        const fn = functionFromPath(rawName, namespace, config.functionNamespace);
+        // faas-cli sends both; a body naming another function is a client bug, not something to guess about.
+        if (body.serviceName !== undefined && body.serviceName !== fn.name && body.serviceName !== rawName) {
+          throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `serviceName: "${body.serviceName}" does not match the function in the path ("${fn.name}")`, {
+            details: { field: 'serviceName' },
+          });
+        }
         await provider.scale(fn, body.replicas);
         return reply.code(202).send();
       },
