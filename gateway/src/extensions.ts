@@ -16,6 +16,7 @@ import { systemAsyncRoutes } from './async/system-async-routes.js';
 import { alertRoutes } from './autoscaler/alert-routes.js';
 import type { AutoscalingConfig } from './autoscaler/autoscaling-config.js';
 import { createAutoscaling } from './autoscaler/autoscaling.js';
+import { createRedisHealth } from './metrics/redis-health-gauge.js';
 import type { QueueBacklog } from './autoscaler/autoscaler.js';
 import type { GatewayConfig } from './config.js';
 import type { FunctionProvider } from './provider/provider.js';
@@ -39,11 +40,12 @@ export interface Extensions {
 
 export function createExtensions(options: ExtensionsOptions): Extensions {
   const { config, provider, registry, log } = options;
-  const queuer = config.asyncEnabled ? createBullmqQueuer({ redisUrl: config.redisUrl, queueName: config.asyncQueueName }) : undefined;
+  const redisHealth = createRedisHealth(registry, log);
+  const queuer = config.asyncEnabled ? createBullmqQueuer({ redisUrl: config.redisUrl, queueName: config.asyncQueueName, health: redisHealth }) : undefined;
   const stopQueueMetrics = queuer ? registerQueueMetrics(registry, queuer) : () => {};
   // The lease connection may wait for Redis (it is only used by the autoscaler loop, never on a request path).
   const leaseRedis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  leaseRedis.on('error', () => {});
+  redisHealth.watch('autoscaler-lease', leaseRedis);
 
   const scaling = createAutoscaling({
     config: options.autoscaling,

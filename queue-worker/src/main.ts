@@ -7,7 +7,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loggerOptions } from '@funtainer/core/logger';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { startQueueRuntime } from './queue-runtime.js';
-import { createWorkerMetrics, startMetricsServer } from './worker-metrics.js';
+import { createRedisHealth, createWorkerMetrics, startMetricsServer } from './worker-metrics.js';
 
 const bootLog = pino(loggerOptions('queue-worker'));
 let config: WorkerConfig;
@@ -30,7 +30,7 @@ process.on('uncaughtException', (err) => {
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
-const runtime = startQueueRuntime(config, createWorkerMetrics(registry), log);
+const runtime = startQueueRuntime(config, createWorkerMetrics(registry), log, createRedisHealth(registry, log));
 const metricsServer = config.metricsPort > 0 ? await startMetricsServer(registry, config.metricsPort) : undefined;
 
 log.info(

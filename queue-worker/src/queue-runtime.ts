@@ -5,6 +5,7 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisHealth } from '@funtainer/core/redis-health';
 import { createCallbackProcessor, createCallbackScheduler } from './callback.js';
 import type { WorkerConfig } from './config.js';
 import { RetryableInvocationError } from './errors.js';
@@ -23,7 +24,7 @@ export interface QueueRuntime {
   close(): Promise<void>;
 }
 
-export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, log: Logger): QueueRuntime {
+export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, log: Logger, health: Pick<RedisHealth, 'watch'>): QueueRuntime {
   // Workers block on Redis; per BullMQ's production guide their connection retries forever instead of failing.
   const workerConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const callbackQueue = new Queue(config.callbackQueueName, { connection: workerConnection });
@@ -70,10 +71,8 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
     stalledInterval: config.lockDurationMs,
     maxStalledCount: 2,
   });
-  const onRedisError = (component: string) => (err: Error) => log.error({ component, err }, 'redis error');
-  requests.on('error', onRedisError('requests'));
-  callbacks.on('error', onRedisError('callbacks'));
-  callbackQueue.on('error', onRedisError('callback-queue'));
+  // Workers and the callback queue share one connection and re-emit its errors: one outage, one log line.
+  for (const source of [workerConnection, requests, callbacks, callbackQueue]) health.watch('worker', source);
   requests.on('failed', (job, err) => {
     if (job && !(err instanceof RetryableInvocationError)) log.warn({ callId: job.id, fn: job.name, err: err.message }, 'async call failed');
   });

@@ -4,6 +4,7 @@
  */
 import { QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { watchRedis, type RedisHealth } from '@funtainer/core/redis-health';
 import type { FinishedCall } from './request-queuer.js';
 
 export interface FinishedEvents {
@@ -11,12 +12,17 @@ export interface FinishedEvents {
   close(): Promise<void>;
 }
 
-export function createFinishedEvents(queueName: string, redisUrl: string, getJob: (id: string) => Promise<Job | undefined>): FinishedEvents {
+export function createFinishedEvents(
+  queueName: string,
+  redisUrl: string,
+  getJob: (id: string) => Promise<Job | undefined>,
+  health?: Pick<RedisHealth, 'watch'>,
+): FinishedEvents {
   const listeners = new Set<(call: FinishedCall) => void>();
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', () => {});
   const events = new QueueEvents(queueName, { connection });
-  events.on('error', () => {});
+  watchRedis(health, 'queue-events', connection);
+  watchRedis(health, 'queue-events', events);
 
   // Both events carry only the id; the job hash has the name, attempts and timestamps (it may already be
   // trimmed by removeOnComplete, in which case the call is simply not measured).

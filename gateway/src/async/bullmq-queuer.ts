@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { FuntainerError } from '@funtainer/core/errors';
 import { createCancelledStore } from './bullmq-cancelled.js';
 import { countJobs, listCalls } from './bullmq-listing.js';
+import { watchRedis, type RedisHealth } from '@funtainer/core/redis-health';
 import { createFinishedEvents, type FinishedEvents } from './bullmq-finished-events.js';
 import { cancelledStatus, toAsyncCallStatus, type CallbackSnapshot } from './job-record.js';
 import { isLockedJobError, toQueueError, withQueueErrors } from './queue-errors.js';
@@ -31,6 +32,8 @@ export interface BullmqQueuerOptions {
   readonly keepCancelled?: Retention;
   /** Per-command deadline for the producer connection. @defaultValue 2000 */
   readonly commandTimeoutMs?: number;
+  /** Reports outages of the producer and events connections (log lines, `funtainer_redis_up`). */
+  readonly health?: Pick<RedisHealth, 'watch'>;
 }
 
 const DEFAULTS = {
@@ -53,12 +56,10 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
     connectTimeout: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
     maxRetriesPerRequest: 1,
   });
-  // Without a listener ioredis logs every reconnect failure as an unhandled 'error' event.
-  connection.on('error', () => {});
   const queue = new Queue(queueName, { connection });
   const callbacks = new Queue(`${queueName}-callbacks`, { connection });
-  queue.on('error', () => {});
-  callbacks.on('error', () => {});
+  // The queues re-emit their connection's errors: one name, one outage.
+  for (const source of [connection, queue, callbacks]) watchRedis(options.health, 'queue-producer', source);
   const jobOptions: JobsOptions = {
     attempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     backoff: { type: WORKER_BACKOFF_TYPE },
@@ -147,7 +148,7 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
     },
     counts: () => withQueueErrors(() => countJobs(queue, connection)),
     onFinished(listener) {
-      events ??= createFinishedEvents(queueName, options.redisUrl, (id) => queue.getJob(id));
+      events ??= createFinishedEvents(queueName, options.redisUrl, (id) => queue.getJob(id), options.health);
       return events.subscribe(listener);
     },
     async close() {
