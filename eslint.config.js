@@ -1,5 +1,7 @@
 // Lint rules for the whole workspace. Type-aware rules are left out on purpose: `tsc -b` already type-checks
 // everything, and a type-aware lint pass would double the CI time for little gain.
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,6 +19,18 @@ export default tseslint.config(
   {
     files: ['**/main.ts', '**/config.ts', '**/src/testing/**', '**/*.test.ts', 'test/**', 'bench/**', 'scripts/**', '**/*.mjs', 'cli/src/**', 'templates/**', 'functions/**'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The package structure must hold without review: no module may reach itself through its imports
+    // (issue 10: functions/ ↔ proxy/, the metrics-source loop). Type-only imports count too: a type cycle
+    // is still two modules that cannot change independently.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['*/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     // Function handlers follow the OpenFaaS node templates: CommonJS modules.

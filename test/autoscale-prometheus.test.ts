@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { createMetricsSource, type LoadReadings } from '@funtainer/gateway/autoscaler/metrics-source';
+import { createMetricsSource } from '@funtainer/gateway/autoscaler/create-metrics-source';
+import type { LoadReadings } from '@funtainer/gateway/autoscaler/metrics-source';
 import { prometheusUnavailableReason, startPrometheus } from './helpers/prometheus.js';
 
 const skip = prometheusUnavailableReason();

@@ -6,7 +6,8 @@ import { createAutoscalerMetrics } from './autoscaler-metrics.js';
 import { ManualClock } from './clock.js';
 import type { LeaderLease } from './lease.js';
 import { createMemoryFixture } from './memory-fixtures.js';
-import { createMetricsSource, MetricsUnavailableError } from './metrics-source.js';
+import { createMetricsSource } from './create-metrics-source.js';
+import { MetricsUnavailableError } from './metrics-source.js';
 import { createWaker } from './wake.js';
 
 /** A gateway's counters, driven by the test: `load(fn, rps, inFlight)` adds 2 s worth of traffic per tick. */

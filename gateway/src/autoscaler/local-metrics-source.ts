@@ -3,9 +3,9 @@
  * and derives 60 s / 6 s request rates and in-flight averages. Needs no Prometheus, but sees only this
  * gateway's traffic, so it is right for a single gateway (use `prometheus` when several share the load).
  */
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { LoadRing } from './load-ring.js';
-import { DEFAULT_METRICS_WINDOWS, type FunctionLoadReading, type MetricsSource, type MetricsSourceConfig } from './metrics-source.js';
+import { DEFAULT_METRICS_WINDOWS, type FunctionLoadReading, type MetricsSource, type MetricsWindows } from './metrics-source.js';
 
 export type LoadCounterSnapshot = ReadonlyMap<string, { readonly requestsTotal: number; readonly inFlight: number }>;
 
@@ -17,7 +17,16 @@ export interface LocalLoadCounters {
   snapshot(): LoadCounterSnapshot | Promise<LoadCounterSnapshot>;
 }
 
-export function createLocalMetricsSource(config: Extract<MetricsSourceConfig, { kind: 'local' }>): MetricsSource {
+export interface LocalMetricsSourceConfig {
+  readonly kind: 'local';
+  readonly counters: LocalLoadCounters;
+  readonly clock?: Clock;
+  readonly windows?: MetricsWindows;
+  /** Samples kept per function; must cover the stable window at the tick rate. @defaultValue 128 */
+  readonly samplesPerFunction?: number;
+}
+
+export function createLocalMetricsSource(config: LocalMetricsSourceConfig): MetricsSource {
   const clock = config.clock ?? systemClock;
   const windows = config.windows ?? DEFAULT_METRICS_WINDOWS;
   const capacity = config.samplesPerFunction ?? 128;

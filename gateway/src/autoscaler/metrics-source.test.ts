@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from './clock.js';
 import { LoadRing } from './load-ring.js';
-import { createMetricsSource, MetricsUnavailableError } from './metrics-source.js';
+import { createMetricsSource } from './create-metrics-source.js';
+import { MetricsUnavailableError } from './metrics-source.js';
 
 t.test('load ring: rates over windows, counter reset, bounded history', async (t) => {
   const ring = new LoadRing(4);

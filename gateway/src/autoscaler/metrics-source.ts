@@ -1,12 +1,9 @@
 /**
- * Where the autoscaler reads load from. One interface, two implementations chosen by one exhaustive switch:
- * - `prometheus`: PromQL over the gateway's own metrics (every gateway instance summed; needed with >1 gateway);
- * - `local`: this gateway's in-process counters sampled each tick (the default without Prometheus).
+ * The autoscaler's `MetricsSource` seam: what a load reading is and the one error a source rejects with.
+ * Implementations (`prometheus-metrics-source.ts`, `local-metrics-source.ts`) depend on this file and the
+ * exhaustive switch that picks one lives in `create-metrics-source.ts`, so nothing here imports them back.
  */
-import type { Clock } from './clock.js';
 import type { WindowedLoad } from './decide.js';
-import { createLocalMetricsSource, type LocalLoadCounters } from './local-metrics-source.js';
-import { createPrometheusMetricsSource } from './prometheus-metrics-source.js';
 
 /** Load of one function over the stable and panic windows. */
 export interface FunctionLoadReading {
@@ -19,8 +16,10 @@ export interface FunctionLoadReading {
 /** Readings keyed by `name.namespace` (the `function_name` label); a missing function had no load. */
 export type LoadReadings = ReadonlyMap<string, FunctionLoadReading>;
 
+export type MetricsSourceKind = 'prometheus' | 'local';
+
 export interface MetricsSource {
-  readonly kind: MetricsSourceConfig['kind'];
+  readonly kind: MetricsSourceKind;
   /** One reading per tick. Rejects with MetricsUnavailableError; the autoscaler then skips the tick. */
   read(): Promise<LoadReadings>;
 }
@@ -33,35 +32,6 @@ export interface MetricsWindows {
 }
 
 export const DEFAULT_METRICS_WINDOWS: MetricsWindows = Object.freeze({ stableWindowMs: 60_000, panicWindowMs: 6_000 });
-
-export type MetricsSourceConfig =
-  | {
-      readonly kind: 'prometheus';
-      /** Base URL of Prometheus, e.g. `http://prometheus:9090`. */
-      readonly url: string;
-      /** Bound on each query. @defaultValue 1 000 */
-      readonly timeoutMs?: number;
-      readonly windows?: MetricsWindows;
-    }
-  | {
-      readonly kind: 'local';
-      readonly counters: LocalLoadCounters;
-      readonly clock?: Clock;
-      readonly windows?: MetricsWindows;
-      /** Samples kept per function; must cover the stable window at the tick rate. @defaultValue 128 */
-      readonly samplesPerFunction?: number;
-    };
-
-export function createMetricsSource(config: MetricsSourceConfig): MetricsSource {
-  switch (config.kind) {
-    case 'prometheus':
-      return createPrometheusMetricsSource(config);
-    case 'local':
-      return createLocalMetricsSource(config);
-    default:
-      return assertNever(config);
-  }
-}
 
 export type MetricsUnavailableReason = 'timeout' | 'unreachable' | 'http-status' | 'bad-response';
 
@@ -79,7 +49,3 @@ export const ZERO_LOAD: FunctionLoadReading = Object.freeze({
   rps: Object.freeze({ stable: 0, panic: 0 }),
   inFlight: Object.freeze({ stable: 0, panic: 0 }),
 });
-
-function assertNever(value: never): never {
-  throw new Error(`unknown metrics source ${JSON.stringify(value)}`);
-}

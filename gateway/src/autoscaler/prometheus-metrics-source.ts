@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import {
   DEFAULT_METRICS_WINDOWS, MetricsUnavailableError, ZERO_LOAD,
-  type FunctionLoadReading, type MetricsSource, type MetricsSourceConfig,
+  type FunctionLoadReading, type MetricsSource, type MetricsWindows,
 } from './metrics-source.js';
 
 const VectorResponseSchema = z.object({
@@ -28,7 +28,16 @@ export function loadQueries(stableWindowMs: number, panicWindowMs: number) {
   return { rpsStable: rps(stableWindowMs), rpsPanic: rps(panicWindowMs), inFlightStable: inFlight(stableWindowMs), inFlightPanic: inFlight(panicWindowMs) };
 }
 
-export function createPrometheusMetricsSource(config: Extract<MetricsSourceConfig, { kind: 'prometheus' }>): MetricsSource {
+export interface PrometheusMetricsSourceConfig {
+  readonly kind: 'prometheus';
+  /** Base URL of Prometheus, e.g. `http://prometheus:9090`. */
+  readonly url: string;
+  /** Bound on each query. @defaultValue 1 000 */
+  readonly timeoutMs?: number;
+  readonly windows?: MetricsWindows;
+}
+
+export function createPrometheusMetricsSource(config: PrometheusMetricsSourceConfig): MetricsSource {
   const base = config.url.replace(/\/+$/, '');
   const timeoutMs = config.timeoutMs ?? 1_000;
   const windows = config.windows ?? DEFAULT_METRICS_WINDOWS;
