@@ -5,7 +5,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.cjs', 'build/**', '.funtainer/**'] },
+  { ignores: ['test/fixtures/import-cycle/**', '**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.cjs', 'build/**', '.funtainer/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
