@@ -5,7 +5,8 @@ t.test('every code has a 4xx/5xx status and a message', async (t) => {
   for (const [code, def] of Object.entries(ERROR_CODES)) {
     t.ok(def.status >= 400 && def.status < 600, `${code} status`);
     t.ok(def.message.length > 0, `${code} message`);
-    t.match(code, /^FUNTAINER_ERR_[A-Z_]+$/);
+    // Platform codes are FUNTAINER_ERR_*; the watchdog's keep the FAAS_ERR_* names its logs always used.
+    t.match(code, /^(FUNTAINER|FAAS)_ERR_[A-Z_]+$/);
   }
 });
 
@@ -22,4 +23,11 @@ t.test('unknown errors are wrapped without leaking their message', async (t) => 
   t.ok(wrapped.cause instanceof Error);
   const same = new FuntainerError('FUNTAINER_ERR_NOT_FOUND');
   t.equal(toFuntainerError(same), same);
+});
+
+t.test('one registry: every watchdog code is in it with the status the watchdog answers', async (t) => {
+  const watchdogCodes = Object.keys(ERROR_CODES).filter((c) => c.startsWith('FAAS_ERR_'));
+  t.ok(watchdogCodes.length >= 8, 'watchdog codes registered');
+  t.equal(new FuntainerError('FAAS_ERR_EXEC_TIMEOUT').statusCode, 504);
+  t.equal(new FuntainerError('FAAS_ERR_BODY_TOO_LARGE').statusCode, 413);
 });

@@ -1,7 +1,7 @@
 /**
  * The error model shared by every Funtainer process: one base class with a stable code and an HTTP status.
  * Codes are never reused or renamed: clients branch on them. Each package registers its own codes here so the
- * registry is the single list a user can look a code up in.
+ * registry is the single list a user can look a code up in (gateway, queue-worker, CLI and watchdog alike).
  */
 
 export const ERROR_CODES = {
@@ -35,6 +35,16 @@ export const ERROR_CODES = {
   FUNTAINER_ERR_ENGINE: { status: 500, message: 'The container engine failed' },
   FUNTAINER_ERR_INTERNAL: { status: 500, message: 'Internal error' },
   FUNTAINER_ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+  // watchdog (inside function containers). These keep the FAAS_ERR_ names they have always had in watchdog logs;
+  // the watchdog answers callers with OpenFaaS's plain-text bodies, so the status here is the one it sends.
+  FAAS_ERR_CONFIG_INVALID: { status: 500, message: 'The watchdog configuration is invalid' },
+  FAAS_ERR_EXEC_TIMEOUT: { status: 504, message: 'The function did not finish within exec_timeout' },
+  FAAS_ERR_UPSTREAM_UNAVAILABLE: { status: 502, message: 'The function process refused or dropped the connection' },
+  FAAS_ERR_CHILD_EXITED: { status: 502, message: 'The function process exited' },
+  FAAS_ERR_HANDLER_INVALID: { status: 500, message: 'The handler could not be loaded' },
+  FAAS_ERR_BODY_INVALID: { status: 400, message: 'The request body does not match its content type' },
+  FAAS_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the watchdog accepts' },
+  FAAS_ERR_LOCK_FILE: { status: 500, message: 'The lock file could not be written' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

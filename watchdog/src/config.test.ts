@@ -1,5 +1,6 @@
 import t from 'tap';
 import { loadConfig, type EnvMap } from './config.js';
+import { FuntainerError } from '@funtainer/core/errors';
 import { ConfigError, WATCHDOG_ERROR_CODES } from './errors.js';
 
 function problemsOf(env: EnvMap): readonly string[] {
@@ -87,5 +88,7 @@ for (const row of errorTable) {
 t.test('ConfigError carries the stable code and one message listing every problem', async (t) => {
   const err = t.throws(() => loadConfig({ mode: 'nope', exec_timeout: 'x' })) as ConfigError;
   t.equal(err.code, WATCHDOG_ERROR_CODES.configInvalid);
+  t.ok(err instanceof FuntainerError, 'a code of the one registry in core');
+  t.equal(err.statusCode, 500);
   t.match(err.message, /mode: "nope"[\s\S]*exec_timeout: "x"/);
 });

@@ -1,9 +1,9 @@
 /**
- * Typed watchdog errors with stable codes.
- *
- * Codes follow the FAAS_ERR_<AREA>_<PROBLEM> registry style of the design anchors: they are never reused and are
- * what callers and tests compare against, never the message text.
+ * Typed watchdog errors with stable codes. The codes are entries of the one registry in `core/src/errors.ts`
+ * (never reused, what callers and tests compare against, never the message text); this file names the ones
+ * the watchdog raises.
  */
+import { FuntainerError } from '@funtainer/core/errors';
 
 export const WATCHDOG_ERROR_CODES = Object.freeze({
   /** Bad environment at boot; the message lists every problem. */
@@ -26,13 +26,13 @@ export const WATCHDOG_ERROR_CODES = Object.freeze({
 
 export type WatchdogErrorCode = (typeof WATCHDOG_ERROR_CODES)[keyof typeof WATCHDOG_ERROR_CODES];
 
-export class WatchdogError extends Error {
-  readonly code: WatchdogErrorCode;
+/** A FuntainerError whose code is one of the watchdog's; its status is what the watchdog answers with. */
+export class WatchdogError extends FuntainerError {
+  declare readonly code: WatchdogErrorCode;
 
   constructor(code: WatchdogErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'WatchdogError';
-    this.code = code;
   }
 }
 
