@@ -1,10 +1,13 @@
 import t from 'tap';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import { ManualClock } from './clock.js';
 import { LoadRing } from './load-ring.js';
 import { createMetricsSource } from './create-metrics-source.js';
 import { MetricsUnavailableError } from './metrics-source.js';
+import { runMetricsSourceContract } from './metrics-source.contract.js';
+import { registryLoadCounters } from './registry-load-counters.js';
 
 t.test('load ring: rates over windows, counter reset, bounded history', async (t) => {
   const ring = new LoadRing(4);
@@ -84,4 +87,16 @@ t.test('prometheus source: unreachable', async (t) => {
   const source = createMetricsSource({ kind: 'prometheus', url: 'http://127.0.0.1:1', timeoutMs: 500 });
   const err = await source.read().then(() => undefined, (e: unknown) => e);
   t.equal((err as MetricsUnavailableError).reason, 'unreachable');
+});
+
+t.test('local source passes the MetricsSource contract', async (t) => {
+  await runMetricsSourceContract(
+    t,
+    'local',
+    async () => {
+      const registry = new Registry();
+      return { kind: 'local', registry, source: createMetricsSource({ kind: 'local', counters: registryLoadCounters(registry) }) };
+    },
+    { convergeDeadlineMs: 15_000, hasBackend: false },
+  );
 });
