@@ -6,6 +6,7 @@
  */
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { spawnWorker, startScriptedServer, waitFor, type WorkerProcess } from './helpers/processes-async.js';
 import { startTestGateway } from './helpers/processes-gateway.js';
@@ -31,7 +32,9 @@ if (reason) {
     credentials,
   });
   let worker: WorkerProcess | undefined;
+  const redis = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: 1 });
   t.teardown(async () => {
+    redis.disconnect();
     await worker?.stop('SIGTERM');
     await gw.close();
     await fnServer.close();
@@ -64,7 +67,9 @@ if (reason) {
 
   t.test('cancel, status, the list and redrive need the /system credentials', async (t) => {
     const callId = `open-${randomUUID()}`;
-    t.equal((await call('POST', '/async-function/open', { 'x-call-id': callId }, 'x')).status, 202, 'public functions stay open');
+    const password = `cb${randomUUID().slice(0, 8)}`;
+    const callbackUrl = `http://hook:${password}@127.0.0.1:${receiver.port}/later`;
+    t.equal((await call('POST', '/async-function/open', { 'x-call-id': callId, 'x-callback-url': callbackUrl }, 'x')).status, 202, 'public functions stay open');
     const anonymousCancel = await call('DELETE', `/async-function/${callId}`);
     t.equal(anonymousCancel.status, 401, 'anonymous cancel is refused');
     t.match(anonymousCancel.json, { code: 'FUNTAINER_ERR_UNAUTHORIZED' });
@@ -73,7 +78,11 @@ if (reason) {
       t.equal((await call(method as string, path as string)).status, 401, `anonymous ${method} ${path}`);
     }
     t.equal((await call('DELETE', `/async-function/${callId}`, admin)).status, 202, 'cancel with credentials');
-    t.match((await call('GET', `/system/async/${callId}`, admin)).json, { state: 'cancelled' });
+    const cancelled = await call('GET', `/system/async/${callId}`, admin);
+    t.match(cancelled.json, { state: 'cancelled', callback: { state: 'none', url: `http://***@127.0.0.1:${receiver.port}/later` } });
+    const record = await redis.get(`bull:${queueName}:cancelled:${callId}`);
+    t.ok(record, 'a cancelled record is kept');
+    t.notOk(record?.includes(password), 'it keeps no callback password (the call is never delivered)');
   });
 
   t.test('with credentials a private call is queued, run by the worker with its own credentials, and called back', async (t) => {
