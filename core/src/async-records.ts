@@ -25,6 +25,8 @@ export const InvocationResultSchema = z.object({
   durationMs: z.number().catch(0),
   response: RecordedResponseSchema,
   callback: z.enum(['none', 'queued']).catch('none'),
+  /** The attempts the worker's retry policy allowed this call (label or worker default, under the job's ceiling). */
+  maxAttempts: z.number().optional().catch(undefined),
 });
 export type InvocationResult = z.output<typeof InvocationResultSchema>;
 
@@ -46,7 +48,19 @@ export const CancelledRecordSchema = z.object({
   /** Epoch milliseconds; the list's order and the age trimming go by it. */
   cancelledAt: z.number(),
   attempts: z.number().catch(0),
-  maxAttempts: z.number().catch(1),
+  /** Known only when the worker had applied the retry policy (cancelled between retries). */
+  maxAttempts: z.number().optional().catch(undefined),
+  /** Credentials redacted (redactUrlCredentials): a cancelled call is never delivered. */
   callbackUrl: z.string().optional(),
 });
 export type CancelledRecord = z.output<typeof CancelledRecordSchema>;
+
+const URL_USERINFO = /\b(https?:\/\/)[^\s/?#@]+@/gi;
+
+/**
+ * `https://user:pass@host/x` → `https://***@host/x`, anywhere in a text. A callback URL's userinfo is kept in the
+ * job because delivery needs it; everything that shows a URL (status API, logs, cancelled records) shows this.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1***@');
+}

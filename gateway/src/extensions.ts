@@ -8,11 +8,10 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { GatewayDeps } from './app.js';
-import { asyncRoutes } from './async/async-routes.js';
+import { asyncPlugins } from './async/async-plugins.js';
 import { createBullmqQueuer } from './async/bullmq-queuer.js';
 import { registerQueueMetrics } from './async/queue-metrics.js';
 import type { RequestQueuer } from './async/request-queuer.js';
-import { systemAsyncRoutes } from './async/system-async-routes.js';
 import { alertRoutes } from './autoscaler/alert-routes.js';
 import type { AutoscalingConfig } from './autoscaler/autoscaling-config.js';
 import { createAutoscaling } from './autoscaler/autoscaling.js';
@@ -60,28 +59,14 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
     scaling.waker.wake(fn).catch((err: unknown) => log.warn({ err, fn }, 'wake on enqueue failed'));
   };
 
+  const asyncRouteSet = queuer ? asyncPlugins({ queuer, maxBodyBytes: config.maxAsyncBodyBytes, onEnqueued: wake }) : undefined;
+
   return {
     gatewayDeps: {
       wakeFunction: (fn) => scaling.waker.wake(fn),
       describeScaling: (fn) => scaling.autoscaler.state(fn),
-      extraRoutes: queuer
-        ? [async (app, { gateway }) => {
-            await app.register(asyncRoutes, {
-              queuer,
-              functionExists: (fn) => gateway.resolveFunction(`${fn.name}.${fn.namespace}`) !== undefined,
-              maxBodyBytes: config.maxAsyncBodyBytes,
-              defaultNamespace: gateway.functionNamespace,
-              includeSystemRoutes: false,
-              onEnqueued: wake,
-            });
-          }]
-        : [],
-      systemRoutes: queuer
-        ? [
-            async (app) => app.register(alertRoutes, scaling.alertRoutesOptions),
-            async (app, { gateway }) => app.register(systemAsyncRoutes, { queuer, defaultNamespace: gateway.functionNamespace }),
-          ]
-        : [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions)],
+      extraRoutes: asyncRouteSet?.extraRoutes ?? [],
+      systemRoutes: [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions), ...(asyncRouteSet?.systemRoutes ?? [])],
     },
     start() {
       scaling.start();

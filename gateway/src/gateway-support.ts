@@ -23,6 +23,8 @@ export interface GatewaySupport {
    * functions, UNAUTHORIZED (401) for a private function without the gateway's credentials.
    */
   authorizeInvocation(rawName: string, authorization: string | undefined): Promise<QualifiedName>;
+  /** Throws UNAUTHORIZED (401) unless `authorization` passes what `/system/*` demands (nothing when basic auth is off). */
+  authorizeSystem(authorization: string | undefined): void;
   newCallId(): string;
   /** Sends any error as `{code,message,statusCode,callId}` + `X-OpenFaaS-Internal: gateway`. */
   sendError(reply: FastifyReply, error: unknown, callId?: string): FastifyReply;
@@ -47,6 +49,9 @@ export function createGatewaySupport(functions: FunctionTable, auth: BasicAuth, 
       if (!route.settingsLoaded) await functions.loadSettings(route);
       if (route.settings.isPrivate && !auth.verify(authorization)) throw new FuntainerError('FUNTAINER_ERR_UNAUTHORIZED');
       return route.fn;
+    },
+    authorizeSystem(authorization) {
+      if (!auth.verify(authorization)) throw new FuntainerError('FUNTAINER_ERR_UNAUTHORIZED', 'invalid credentials');
     },
     newCallId,
     sendError(reply, error, callId) {

@@ -18,6 +18,9 @@ t.test('fetches labels with basic auth, caches per TTL, falls back on errors', a
   const server = createServer((req, res) => {
     seen.push(req.headers.authorization);
     if (req.url?.startsWith('/system/function/gone')) return void res.writeHead(404).end();
+    if (req.url?.startsWith('/system/function/shy')) {
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'shy', labels: { 'com.funtainer.private': 'yes' } }));
+    }
     if (req.url?.startsWith('/system/function/secret')) {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'secret', labels: { 'com.funtainer.private': 'true' } }));
     }
@@ -38,6 +41,7 @@ t.test('fetches labels with basic auth, caches per TTL, falls back on errors', a
   t.equal((await source.get('gone', 'openfaas-fn')).retry.attempts, 5, '404 → defaults');
   t.equal((await source.get('echo', 'openfaas-fn')).invokeAuthorization, undefined, 'public functions are invoked without credentials');
   t.equal((await source.get('secret', 'openfaas-fn')).invokeAuthorization, seen[0], 'private functions are invoked with the worker credentials');
+  t.equal((await source.get('shy', 'openfaas-fn')).invokeAuthorization, seen[0], '"yes" is private to the worker as to the gateway');
   const down = createFunctionSettingsSource({ gatewayUrl: 'http://127.0.0.1:1', credentials: undefined, defaults, invokeTimeoutMs: 1000, ttlMs: 100 });
   t.equal((await down.get('echo', 'openfaas-fn')).retry.attempts, 5, 'unreachable → defaults');
 });

@@ -6,6 +6,7 @@
  */
 import { request } from 'undici';
 import { parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
+import { isPrivateFunction } from '@funtainer/core/function-policy';
 import { LABELS } from '@funtainer/core/labels';
 import type { RetryDefaults } from './config.js';
 import type { RetrySettings } from './retry-policy.js';
@@ -86,7 +87,8 @@ export function createFunctionSettingsSource(options: FunctionSettingsOptions): 
       const status = (await res.body.json()) as { labels?: unknown };
       const labels = typeof status.labels === 'object' && status.labels !== null ? (status.labels as Record<string, string>) : undefined;
       const settings = settingsFromLabels(labels, options.defaults, options.invokeTimeoutMs);
-      return labels?.[LABELS.private] === 'true' ? { ...settings, invokeAuthorization: authorization } : settings;
+      // The gateway's own policy (core/function-policy.ts): credentials go exactly where it will demand them.
+      return isPrivateFunction(labels) ? { ...settings, invokeAuthorization: authorization } : settings;
     } catch (err) {
       options.onLookupError?.(fn, err);
       return settingsFromLabels(undefined, options.defaults, options.invokeTimeoutMs);

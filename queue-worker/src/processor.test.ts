@@ -43,7 +43,7 @@ const ok = (statusCode: number, body = 'done', headers: Record<string, string> =
 t.test('2xx: returns the result and queues the callback with the response', async (t) => {
   const { processor, callbacks, metrics } = setup([ok(200, 'hello')]);
   const result = await processor(fakeJob(), 'token');
-  t.match(result, { function: 'echo.openfaas-fn', statusCode: 200, attempts: 1, callback: 'queued', response: { statusCode: 200, body: Buffer.from('hello').toString('base64') } });
+  t.match(result, { function: 'echo.openfaas-fn', statusCode: 200, attempts: 1, maxAttempts: 3, callback: 'queued', response: { statusCode: 200, body: Buffer.from('hello').toString('base64') } });
   t.match(callbacks, [{ callId: 'call-1', url: 'http://cb.example/hook', function: 'echo.openfaas-fn', statusCode: 200, contentType: 'text/plain', body: Buffer.from('hello').toString('base64') }]);
   t.same(metrics, ['attempt echo.openfaas-fn 200', 'succeeded echo.openfaas-fn']);
 });
@@ -54,7 +54,7 @@ t.test('retryable status: records the response, throws with the computed delay, 
   const err = await processor(job, 'token').catch((e: unknown) => e);
   t.type(err, RetryableInvocationError);
   t.equal((err as RetryableInvocationError).delayMs, 2000, 'Retry-After beats the 100 ms backoff');
-  t.match(job.updates, [{ callId: 'call-1', lastResponse: { statusCode: 503 } }]);
+  t.match(job.updates, [{ callId: 'call-1', lastResponse: { statusCode: 503 }, maxAttempts: 3 }], 'the policy applied, not the job ceiling 10');
   t.equal(callbacks.length, 0);
 });
 
@@ -62,7 +62,7 @@ t.test('final status: UnrecoverableError, response recorded, callback carries th
   const { processor, callbacks } = setup([ok(400, 'bad input')]);
   const job = fakeJob();
   await t.rejects(processor(job, 'token'), UnrecoverableError);
-  t.match(job.updates, [{ lastResponse: { statusCode: 400 } }]);
+  t.match(job.updates, [{ lastResponse: { statusCode: 400 }, maxAttempts: 3 }]);
   t.match(callbacks, [{ statusCode: 400, body: Buffer.from('bad input').toString('base64') }]);
 });
 

@@ -59,19 +59,21 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
       const decision = decideRetry(outcome, attemptNumber, maxAttempts, settings.retry, now(), random);
       const recorded = toRecordedResponse(result);
 
+      // maxAttempts is recorded with every outcome: the job's own `attempts` is only the gateway's ceiling, and
+      // the status API shows what this policy applied.
       if (decision.kind === 'retry') {
-        await job.updateData({ ...job.data, lastResponse: recorded });
+        await job.updateData({ ...job.data, lastResponse: recorded, maxAttempts });
         deps.metrics.processed(fn, 'retried');
         throw new RetryableInvocationError(`${describe(outcome)}; retrying in ${decision.delayMs}ms`, decision.delayMs);
       }
       const callback = await maybeScheduleCallback(deps, request, fn, result, durationMs);
       if (decision.kind === 'give-up') {
-        await job.updateData({ ...job.data, lastResponse: recorded });
+        await job.updateData({ ...job.data, lastResponse: recorded, maxAttempts });
         deps.metrics.processed(fn, 'failed');
         throw new FinalInvocationError(`${describe(outcome)}; ${decision.reason === 'final-status' ? 'not retryable' : `gave up after ${attemptNumber} attempts`}`);
       }
       deps.metrics.processed(fn, 'succeeded');
-      return { function: fn, statusCode: recorded.statusCode, attempts: attemptNumber, durationMs, response: recorded, callback };
+      return { function: fn, statusCode: recorded.statusCode, attempts: attemptNumber, maxAttempts, durationMs, response: recorded, callback };
     } finally {
       release();
     }

@@ -1,14 +1,14 @@
 /**
- * The real gateway (buildGateway + MemoryProvider) with the async plugin mounted exactly as the README says,
- * listening on a real port; function replicas point at a local scripted server. Restartable on the same port.
+ * The real gateway (buildGateway + MemoryProvider) with the async routes mounted by the production wiring
+ * (gateway/src/async/async-plugins.ts), listening on a real port; function replicas point at a local scripted
+ * server. Restartable on the same port. With `credentials`, basic auth is on as in production.
  */
 import { Registry } from 'prom-client';
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 import { buildGateway, type Gateway } from '@funtainer/gateway/app';
 import { loadConfig } from '@funtainer/gateway/config';
-import { asyncRoutes } from '@funtainer/gateway/async/async-routes';
+import { asyncPlugins } from '@funtainer/gateway/async/async-plugins';
 import { createBullmqQueuer } from '@funtainer/gateway/async/bullmq-queuer';
-import { systemAsyncRoutes } from '@funtainer/gateway/async/system-async-routes';
 import type { RequestQueuer } from '@funtainer/gateway/async/request-queuer';
 import { MemoryProvider } from '@funtainer/gateway/provider/memory-provider';
 
@@ -21,6 +21,10 @@ export interface TestGatewayOptions {
   readonly port?: number;
   readonly maxBodyBytes?: number;
   readonly labels?: Record<string, string>;
+  /** Labels per function, over `labels`. */
+  readonly labelsFor?: Record<string, Record<string, string>>;
+  /** Turns basic auth on (`/system/*`, private functions) with these credentials. */
+  readonly credentials?: { readonly user: string; readonly password: string };
 }
 
 export interface TestGateway {
@@ -34,26 +38,18 @@ export interface TestGateway {
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const provider = new MemoryProvider({ endpointUrl: () => options.functionUrl });
   for (const service of options.functions) {
-    await provider.deploy(FunctionDeploymentSchema.parse({ service, image: 'test/echo:latest', labels: options.labels ?? {} }));
+    const labels = { ...options.labels, ...options.labelsFor?.[service] };
+    await provider.deploy(FunctionDeploymentSchema.parse({ service, image: 'test/echo:latest', labels }));
   }
-  const config = loadConfig({ port: String(options.port ?? 0), metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'false', state_dir: '/tmp/funtainer-async-test' });
+  const basicAuth = options.credentials ? 'true' : 'false';
+  const config = loadConfig({ port: String(options.port ?? 0), metrics_port: '0', bind_address: '127.0.0.1', basic_auth: basicAuth, state_dir: '/tmp/funtainer-async-test' });
   const queuer = createBullmqQueuer({ redisUrl: options.redisUrl, queueName: options.queueName });
   const gateway = await buildGateway({
     provider,
     config,
     registry: new Registry(),
-    extraRoutes: [
-      async (app, { gateway: support }) => {
-        await app.register(asyncRoutes, {
-          queuer,
-          functionExists: (fn) => support.resolveFunction(`${fn.name}.${fn.namespace}`) !== undefined,
-          maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-          defaultNamespace: support.functionNamespace,
-          includeSystemRoutes: false,
-        });
-      },
-    ],
-    systemRoutes: [async (app, { gateway: support }) => app.register(systemAsyncRoutes, { queuer, defaultNamespace: support.functionNamespace })],
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...asyncPlugins({ queuer, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }),
   });
   await provider.start();
   const { port } = await gateway.listen();

@@ -6,8 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { FuntainerError } from '@funtainer/core/errors';
 import { HEADERS, HOP_BY_HOP_HEADERS } from '@funtainer/core/headers';
 
-/** Credentials and cookies are never stored in the queue (BullMQ keeps job data in clear text). */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+/**
+ * Credentials and cookies are never stored in the queue (BullMQ keeps job data in clear text): the gateway's own
+ * basic auth (Authorization, checked at submit time for private functions), proxy credentials, session cookies
+ * and API keys. The function therefore never sees them on an async call; it sees every other header.
+ */
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 /** Recomputed when the worker replays the request, or carried in the job's own fields. */
 const RECOMPUTED_HEADERS = new Set(['host', 'content-length', 'expect', HEADERS.callbackUrl, HEADERS.callId, HEADERS.startTime]);
 

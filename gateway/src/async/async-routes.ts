@@ -11,32 +11,33 @@
  * DELETE ambiguity: `DELETE /async-function/<x>` with exactly one path segment invokes function <x>
  * asynchronously when a function <x> exists (OpenFaaS semantics win), and otherwise cancels the call whose id
  * is <x>. `DELETE /async-function/<x>/` or with a sub-path is always an invocation.
+ *
+ * Access is the gateway's, checked at submit time (the worker later invokes private functions with its own
+ * credentials, so a call admitted here runs): an invocation passes exactly what `/function/` passes
+ * (`authorizeInvocation`), a cancel and every `/system/async*` route what `/system/*` passes (`authorizeSystem`).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { QueueRequest } from '@funtainer/core/contracts';
 import { FuntainerError, toFuntainerError } from '@funtainer/core/errors';
 import { HEADERS } from '@funtainer/core/headers';
-import { DEFAULT_NAMESPACE, parseQualifiedName, type QualifiedName } from '@funtainer/core/names';
+import { DEFAULT_NAMESPACE, type QualifiedName } from '@funtainer/core/names';
+import { errorHeaders } from '../errors.js';
+import type { GatewaySupport } from '../gateway-support.js';
 import { chooseCallId, headersToStore, parseCallbackUrl, rawQuery, startTimeNs } from './async-request.js';
 import { systemAsyncRoutes } from './system-async-routes.js';
 import type { RequestQueuer } from './request-queuer.js';
 
 export interface AsyncRoutesOptions {
   readonly queuer: RequestQueuer;
-  /** True when the function exists (deployed, whatever its replica count). */
-  functionExists(fn: QualifiedName): boolean | Promise<boolean>;
+  /** The gateway's resolution and access checks (GatewaySupport), the same ones `/function/` and `/system/*` use. */
+  readonly access: AsyncAccess;
   /** Largest stored request body. @defaultValue 1 MiB */
   readonly maxBodyBytes?: number;
   /** Namespace for names without a `.namespace` suffix. @defaultValue 'openfaas-fn' */
   readonly defaultNamespace?: string;
   /**
-   * Run before every `/system/async*` route (the gateway's basic-auth check). Optional because the gateway may
-   * instead apply auth to all `/system/*` with a root hook registered before this plugin.
-   */
-  readonly authenticate?: onRequestHookHandler;
-  /**
-   * Register `/system/async*` here too. The real gateway sets false and mounts `systemAsyncRoutes` inside its
-   * basic-auth `/system` scope instead (see README). @defaultValue true
+   * Register `/system/async*` here too, behind `access.authorizeSystem`. The real gateway sets false and mounts
+   * `systemAsyncRoutes` inside its basic-auth `/system` scope instead (async-plugins.ts). @defaultValue true
    */
   readonly includeSystemRoutes?: boolean;
   /** Clock, for tests. */
@@ -44,6 +45,8 @@ export interface AsyncRoutesOptions {
   /** Called after a job is stored (not awaited): lets a function scaled to zero start before the worker calls it. */
   readonly onEnqueued?: (fn: QualifiedName) => void;
 }
+
+export type AsyncAccess = Pick<GatewaySupport, 'resolveFunction' | 'authorizeInvocation' | 'authorizeSystem'>;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const INVOKE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'] as const;
@@ -58,10 +61,9 @@ export const asyncRoutes: FastifyPluginAsync<AsyncRoutesOptions> = async (app, o
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(sendPlatformError);
 
-  async function resolveFunction(raw: string): Promise<QualifiedName> {
-    const fn = parseQualifiedName(raw, defaultNamespace);
-    if (!fn || !(await options.functionExists(fn))) throw new FuntainerError('FUNTAINER_ERR_FUNCTION_NOT_FOUND', `No such function: ${raw}`);
-    return fn;
+  /** 404 for an unknown function, 401 for a private one without the gateway's credentials: as `/function/`. */
+  function authorizeInvocation(request: FastifyRequest, raw: string): Promise<QualifiedName> {
+    return options.access.authorizeInvocation(raw, request.headers.authorization);
   }
 
   async function enqueue(request: FastifyRequest, reply: FastifyReply, fn: QualifiedName, subPath: string | undefined): Promise<FastifyReply> {
@@ -92,28 +94,26 @@ export const asyncRoutes: FastifyPluginAsync<AsyncRoutesOptions> = async (app, o
     method: [...INVOKE_METHODS],
     url: '/async-function/:name/*',
     ...routeOptions,
-    handler: async (request, reply) => enqueue(request, reply, await resolveFunction(request.params.name), request.params['*']),
+    handler: async (request, reply) => enqueue(request, reply, await authorizeInvocation(request, request.params.name), request.params['*']),
   });
   app.route<{ Params: { name: string } }>({
     method: [...INVOKE_METHODS],
     url: '/async-function/:name',
     ...routeOptions,
     handler: async (request, reply) => {
-      if (request.method === 'DELETE' && !(await existingFunction(request.params.name))) {
+      if (request.method === 'DELETE' && options.access.resolveFunction(request.params.name) === undefined) {
+        // Cancelling someone's call is an operator action: the credentials of `/system/*`.
+        options.access.authorizeSystem(request.headers.authorization);
         await options.queuer.cancel(request.params.name);
         return reply.code(202).header(HEADERS.callId, request.params.name).send();
       }
-      return enqueue(request, reply, await resolveFunction(request.params.name), undefined);
+      return enqueue(request, reply, await authorizeInvocation(request, request.params.name), undefined);
     },
   });
 
-  async function existingFunction(raw: string): Promise<boolean> {
-    const fn = parseQualifiedName(raw, defaultNamespace);
-    return fn !== undefined && (await options.functionExists(fn));
-  }
-
   if (options.includeSystemRoutes === false) return;
-  await app.register(systemAsyncRoutes, { queuer: options.queuer, defaultNamespace, ...(options.authenticate ? { authenticate: options.authenticate } : {}) });
+  const authenticate: onRequestHookHandler = async (request) => options.access.authorizeSystem(request.headers.authorization);
+  await app.register(systemAsyncRoutes, { queuer: options.queuer, defaultNamespace, authenticate });
 };
 
 /** Maps Fastify's own errors (body too large, bad content) onto registry codes; the body is `toBody()`. */
@@ -121,10 +121,9 @@ export function sendPlatformError(this: unknown, err: unknown, request: FastifyR
   const error = toPlatformError(err);
   if (error.statusCode >= 500) request.log.error({ err }, 'async route failed');
   const callId = request.headers[HEADERS.callId];
-  return reply
-    .code(error.statusCode)
-    .header(HEADERS.internal, 'gateway')
-    .send(error.toBody(typeof callId === 'string' ? callId : undefined));
+  const id = typeof callId === 'string' ? callId : undefined;
+  // The gateway's error headers: a 401 carries the same basic-auth challenge as `/function/` and `/system/*`.
+  return reply.code(error.statusCode).headers(errorHeaders(error, id)).send(error.toBody(id));
 }
 
 function toPlatformError(err: unknown): FuntainerError {

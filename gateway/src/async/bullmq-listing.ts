@@ -27,7 +27,8 @@ const REPRESENTATIVE_STATE: Record<JobState, string> = {
   failed: 'failed',
 };
 
-type ToStatus = (job: Job, bullmqState: string) => AsyncCallStatus | undefined;
+/** Async: a listed call's callback delivery is read like the detail's, so list and detail agree. */
+type ToStatus = (job: Job, bullmqState: string) => Promise<AsyncCallStatus | undefined>;
 
 /** Calls that still have a job; cancelled calls have none and are listed by bullmq-cancelled.ts. */
 export type JobListQuery = ListQuery & { readonly state: JobState };
@@ -36,10 +37,8 @@ export async function listCalls(queue: Queue, client: Redis, query: JobListQuery
   const types = TYPES_BY_STATE[query.state];
   const { ids, total } = query.function === undefined ? await pageAll(queue, types, query) : await pageFiltered(queue, client, types, query, query.function);
   const jobs = await Promise.all(ids.map((id) => getJob(id)));
-  const items = jobs.flatMap((job) => {
-    const status = job ? toStatus(job, REPRESENTATIVE_STATE[query.state]) : undefined;
-    return status ? [status] : [];
-  });
+  const statuses = await Promise.all(jobs.map((job) => (job ? toStatus(job, REPRESENTATIVE_STATE[query.state]) : undefined)));
+  const items = statuses.filter((status): status is AsyncCallStatus => status !== undefined);
   return { items, total };
 }
 

@@ -9,6 +9,7 @@
  */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { redactUrlCredentials } from '@funtainer/core/async-records';
 import { FuntainerError } from '@funtainer/core/errors';
 import { createCancelledStore } from './bullmq-cancelled.js';
 import { countJobs, listCalls } from './bullmq-listing.js';
@@ -74,14 +75,19 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
     return job ? { job, state: await job.getState() } : undefined;
   }
 
+  /** The one job → status path of the detail and the list (the callback delivery is read for both). */
+  async function jobStatus(job: Job, state: string): Promise<AsyncCallStatus | undefined> {
+    const hasCallback = typeof (job.data as { callbackUrl?: unknown }).callbackUrl === 'string';
+    return toAsyncCallStatus(job, state, hasCallback && job.id ? await callbackSnapshot(job.id) : undefined);
+  }
+
   async function status(callId: string): Promise<AsyncCallStatus | undefined> {
     const job = await queue.getJob(callId);
     if (!job) {
       const record = await cancelled.get(callId);
       return record ? cancelledStatus(callId, record) : undefined;
     }
-    const [state, callback] = await Promise.all([job.getState(), callbackSnapshot(callId)]);
-    return toAsyncCallStatus(job, state, callback);
+    return jobStatus(job, await job.getState());
   }
 
   async function requireJob(callId: string): Promise<Job> {
@@ -101,7 +107,7 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
       withQueueErrors(() =>
         query.state === 'cancelled'
           ? cancelled.list(query, Date.now())
-          : listCalls(queue, connection, { ...query, state: query.state }, (id) => queue.getJob(id), (job, state) => toAsyncCallStatus(job, state, undefined)),
+          : listCalls(queue, connection, { ...query, state: query.state }, (id) => queue.getJob(id), jobStatus),
       ),
     async retry(callId) {
       await withQueueErrors(async () => {
@@ -123,7 +129,7 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
         if (!['waiting', 'delayed', 'prioritized', 'paused'].includes(state)) {
           throw new FuntainerError('FUNTAINER_ERR_JOB_STATE', `The async call is ${state === 'active' ? 'running' : 'finished'} and cannot be cancelled`);
         }
-        const data = job.data as { function: string; namespace: string; enqueuedAt?: number; callbackUrl?: string };
+        const data = job.data as { function: string; namespace: string; enqueuedAt?: number; callbackUrl?: string; maxAttempts?: number };
         const now = Date.now();
         // Record first, then remove: a lost race with a worker (job just became active) undoes the record.
         await cancelled.add(callId, {
@@ -131,8 +137,10 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
           enqueuedAt: data.enqueuedAt ?? job.timestamp,
           cancelledAt: now,
           attempts: job.attemptsMade,
-          maxAttempts: job.opts.attempts ?? 1,
-          ...(data.callbackUrl ? { callbackUrl: data.callbackUrl } : {}),
+          // Known when the worker already applied its retry policy (cancelled between retries).
+          ...(typeof data.maxAttempts === 'number' ? { maxAttempts: data.maxAttempts } : {}),
+          // Never delivered, so its credentials are not needed any more.
+          ...(data.callbackUrl ? { callbackUrl: redactUrlCredentials(data.callbackUrl) } : {}),
         });
         try {
           await job.remove();

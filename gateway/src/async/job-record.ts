@@ -5,7 +5,7 @@
  * The record shapes are core/async-records.ts, the same definitions the worker writes with.
  */
 import { z } from 'zod';
-import { CallbackResultSchema, InvocationResultSchema, RecordedResponseSchema, type CancelledRecord } from '@funtainer/core/async-records';
+import { CallbackResultSchema, InvocationResultSchema, RecordedResponseSchema, redactUrlCredentials, type CancelledRecord } from '@funtainer/core/async-records';
 import type { AsyncCallState, AsyncCallStatus, CallbackDeliveryState, RecordedResponse } from './request-queuer.js';
 
 const RequestDataSchema = z.object({
@@ -14,6 +14,8 @@ const RequestDataSchema = z.object({
   callbackUrl: z.string().optional(),
   enqueuedAt: z.number().optional(),
   lastResponse: RecordedResponseSchema.optional(),
+  /** Written by the worker with lastResponse (retry or give-up), as InvocationResult.maxAttempts. */
+  maxAttempts: z.number().optional().catch(undefined),
 });
 
 /** BullMQ job states → our states. Delayed covers both "waiting for a retry" and "parked at a function's bound". */
@@ -61,15 +63,18 @@ export function toAsyncCallStatus(job: JobSnapshot, bullmqState: string, callbac
   const result = InvocationResultSchema.safeParse(job.returnvalue);
   const lastResponse: RecordedResponse | undefined = result.success ? result.data.response : data.data.lastResponse;
   const statusCode = result.success ? result.data.statusCode : lastResponse?.statusCode;
+  // The job's BullMQ `attempts` is only the gateway's ceiling; the figure the worker's policy applied is
+  // recorded by the worker after an attempt, and unknown before the first one finished.
+  const maxAttempts = (result.success ? result.data.maxAttempts : undefined) ?? data.data.maxAttempts;
   return {
     callId: job.id,
     function: `${data.data.function}.${data.data.namespace}`,
     state,
     attempts: job.attemptsMade,
-    maxAttempts: job.opts.attempts ?? 1,
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(statusCode !== undefined ? { statusCode } : {}),
     ...(lastResponse ? { lastResponse } : {}),
-    ...(job.failedReason && state !== 'succeeded' ? { error: job.failedReason } : {}),
+    ...(job.failedReason && state !== 'succeeded' ? { error: redactUrlCredentials(job.failedReason) } : {}),
     enqueuedAt: data.data.enqueuedAt ?? job.timestamp,
     ...(job.processedOn ? { startedAt: job.processedOn } : {}),
     ...(job.finishedOn && (state === 'succeeded' || state === 'failed') ? { finishedAt: job.finishedOn } : {}),
@@ -77,8 +82,9 @@ export function toAsyncCallStatus(job: JobSnapshot, bullmqState: string, callbac
   };
 }
 
-function callbackStatus(url: string | undefined, callback: CallbackSnapshot | undefined): AsyncCallStatus['callback'] {
-  if (!url) return { state: 'none', attempts: 0 };
+function callbackStatus(rawUrl: string | undefined, callback: CallbackSnapshot | undefined): AsyncCallStatus['callback'] {
+  if (!rawUrl) return { state: 'none', attempts: 0 };
+  const url = redactUrlCredentials(rawUrl);
   if (!callback) return { state: 'pending', url, attempts: 0 };
   const { job, state } = callback;
   const delivered = CallbackResultSchema.safeParse(job.returnvalue);
@@ -86,9 +92,10 @@ function callbackStatus(url: string | undefined, callback: CallbackSnapshot | un
   return {
     state: delivery,
     url,
-    attempts: job.attemptsMade + (delivery === 'delivered' ? 1 : 0),
+    // BullMQ counts every finished attempt, the successful one included (it increments on completion too).
+    attempts: job.attemptsMade,
     ...(delivery === 'delivered' && delivered.success ? { statusCode: delivered.data.statusCode } : {}),
-    ...(delivery !== 'delivered' && job.failedReason ? { error: job.failedReason } : {}),
+    ...(delivery !== 'delivered' && job.failedReason ? { error: redactUrlCredentials(job.failedReason) } : {}),
   };
 }
 
@@ -98,9 +105,10 @@ export function cancelledStatus(callId: string, record: CancelledRecord): AsyncC
     function: record.function,
     state: 'cancelled',
     attempts: record.attempts,
-    maxAttempts: record.maxAttempts,
+    ...(record.maxAttempts !== undefined ? { maxAttempts: record.maxAttempts } : {}),
     enqueuedAt: record.enqueuedAt,
     finishedAt: record.cancelledAt,
-    callback: record.callbackUrl ? { state: 'none', url: record.callbackUrl, attempts: 0 } : { state: 'none', attempts: 0 },
+    // Redacted again: records written before redaction existed still hold the raw URL.
+    callback: record.callbackUrl ? { state: 'none', url: redactUrlCredentials(record.callbackUrl), attempts: 0 } : { state: 'none', attempts: 0 },
   };
 }

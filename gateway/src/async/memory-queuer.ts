@@ -3,6 +3,7 @@
  * the QueueDriver methods (take / complete / fail). It passes queuer.contract.ts, like the BullMQ one.
  */
 import type { QueueRequest } from '@funtainer/core/contracts';
+import { redactUrlCredentials } from '@funtainer/core/async-records';
 import { FuntainerError } from '@funtainer/core/errors';
 import type { AsyncCallState, AsyncCallStatus, FinishedCall, JobCounts, QueueCounts, RecordedResponse, RequestQueuer, Retention } from './request-queuer.js';
 import { DEFAULT_CANCELLED_RETENTION, emptyCounts } from './request-queuer.js';
@@ -79,7 +80,7 @@ export function createMemoryQueuer(options: MemoryQueuerOptions = {}): MemoryQue
   }
 
   function toStatus(callId: string, call: CallRecord): AsyncCallStatus {
-    const url = call.request.callbackUrl;
+    const url = call.request.callbackUrl === undefined ? undefined : redactUrlCredentials(call.request.callbackUrl);
     return {
       callId,
       function: fnName(call.request),

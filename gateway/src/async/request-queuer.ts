@@ -23,7 +23,6 @@ export const ASYNC_CALL_STATES: readonly AsyncCallState[] = ['queued', 'running'
 
 export type CallbackDeliveryState = 'none' | 'pending' | 'delivered' | 'failed';
 
-/** The function's last response as recorded by the worker (body truncated, base64). */
 /** The function's last response, as the worker recorded it (core/async-records.ts). */
 export type { RecordedResponse } from '@funtainer/core/async-records';
 
@@ -34,7 +33,11 @@ export interface AsyncCallStatus {
   readonly state: AsyncCallState;
   /** Attempts finished so far (a running attempt is not counted). */
   readonly attempts: number;
-  readonly maxAttempts: number;
+  /**
+   * Attempts the worker's retry policy allows (function label or worker default, under the queue's ceiling), as
+   * the worker recorded it; absent until the worker has finished a first attempt.
+   */
+  readonly maxAttempts?: number;
   /** Status code of the last finished attempt (503 when the gateway was unreachable). */
   readonly statusCode?: number;
   readonly lastResponse?: RecordedResponse;
@@ -45,7 +48,9 @@ export interface AsyncCallStatus {
   readonly finishedAt?: number;
   readonly callback: {
     readonly state: CallbackDeliveryState;
+    /** Userinfo shown as `***` (core redactUrlCredentials). */
     readonly url?: string;
+    /** Delivery attempts finished so far, the successful one included. */
     readonly attempts: number;
     readonly statusCode?: number;
     readonly error?: string;

@@ -19,4 +19,7 @@ t.test('resolveFunctionSettings: which limit applies and is named', async (t) =>
   });
   t.equal(resolveFunctionSettings({ 'com.funtainer.timeout': '2m' }, limits).timeoutLimit, 'gateway upstream_timeout 60s', 'clamped to the gateway');
   t.equal(resolveFunctionSettings(undefined, { ...limits, defaultMaxConcurrency: 8 }).maxConcurrency, 8);
+  t.equal(resolveFunctionSettings({ 'com.funtainer.private': 'yes' }, limits).isPrivate, true, 'any boolean spelling');
+  t.equal(resolveFunctionSettings({ 'com.funtainer.private': 'off' }, limits).isPrivate, false);
+  t.equal(resolveFunctionSettings({ 'com.funtainer.private': 'maybe' }, limits).isPrivate, true, 'a value deploy would reject fails closed');
 });

@@ -4,7 +4,8 @@
  * a concurrency bound, and whether invoking it needs credentials. Pure functions, unit-tested.
  */
 import { LABELS } from '@funtainer/core/labels';
-import { formatDurationMs, parseBoolean, parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
+import { formatDurationMs, parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
+import { isPrivateFunction, privateLabelProblem } from '@funtainer/core/function-policy';
 import { parseScalingLabels } from '../autoscaler/scaling-settings.js';
 
 export interface GatewayLimits {
@@ -45,10 +46,8 @@ export function validateFunctionLabels(labels: Labels, limits: GatewayLimits): s
   if (rawConcurrency !== undefined && parseNonNegativeInt(rawConcurrency) === undefined) {
     problems.push(`labels.${LABELS.maxConcurrency}: "${rawConcurrency}" is not a non-negative integer`);
   }
-  const rawPrivate = labels?.[LABELS.private];
-  if (rawPrivate !== undefined && parseBoolean(rawPrivate) === undefined) {
-    problems.push(`labels.${LABELS.private}: "${rawPrivate}" is not a boolean (use true or false)`);
-  }
+  const privateProblem = privateLabelProblem(labels);
+  if (privateProblem !== undefined) problems.push(privateProblem);
   // Scaling labels are checked here too so a deploy reports every label problem in one 400.
   const scaling = parseScalingLabels(labels);
   if (!scaling.ok) problems.push(...scaling.errors.map((e) => `labels.${e}`));
@@ -64,7 +63,8 @@ export function resolveFunctionSettings(labels: Labels, limits: GatewayLimits): 
   const requested = labels?.[LABELS.timeout] === undefined ? undefined : parseDurationMs(labels[LABELS.timeout] as string);
   const useFunctionTimeout = requested !== undefined && requested > 0 && requested <= upstream;
   const concurrency = labels?.[LABELS.maxConcurrency] === undefined ? undefined : parseNonNegativeInt(labels[LABELS.maxConcurrency] as string);
-  const isPrivate = labels?.[LABELS.private] === undefined ? false : parseBoolean(labels[LABELS.private] as string) === true;
+  // The one policy the queue-worker applies too (core/function-policy.ts).
+  const isPrivate = isPrivateFunction(labels);
   return {
     timeoutMs: useFunctionTimeout ? requested : upstream,
     timeoutLimit: useFunctionTimeout ? `function timeout ${formatDurationMs(requested)}` : `gateway upstream_timeout ${formatDurationMs(upstream)}`,
