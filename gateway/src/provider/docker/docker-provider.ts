@@ -6,6 +6,7 @@
  * Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container state, so a restarted gateway keeps it.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import { EndpointListeners } from '../endpoint-listeners.js';
 import {
@@ -63,7 +64,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#listeners = new EndpointListeners((err) => logger.error({ err }, 'endpoints listener failed'));
     this.#store = new FunctionStore(docker, extraLabels, nameSuffix, engineTimeoutMs, logger);
     this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix, scope }, new Semaphore(options.launchConcurrency));
-    this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger);
+    this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger, options.imagePolicy);
     this.#secrets = new ProviderSecrets({ ...options, scope });
     // A generation's secrets directory is made (or remade, after a restart) before any of its replicas.
     const reconcilerSettings = { ...options, prepareLaunch: this.#secrets.prepare };
@@ -153,6 +154,17 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     return set?.definition ? set.endpoints : undefined;
   }
 
+  /** REPLICA_REFUSED naming the engine's reason while no replica serves and the engine refuses new ones. */
+  startFailure(fn: QualifiedName): FuntainerError | undefined {
+    const set = this.#sets.get(functionKey(fn));
+    const refusal = set?.definition && set.endpoints.length === 0 && !set.isPaused() ? set.refusal : undefined;
+    if (!refusal) return undefined;
+    const reason = refusal.error.details?.['reason'];
+    return new FuntainerError('FUNTAINER_ERR_REPLICA_REFUSED', `function "${fn.name}" cannot start a replica: ${refusal.error.message}`, {
+      details: { function: fn.name, namespace: fn.namespace, reason },
+    });
+  }
+
   onEndpointsChanged(listener: EndpointsListener): () => void {
     return this.#listeners.add(listener);
   }
@@ -209,6 +221,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
       await this.#store.save(definition);
       const set = this.#sets.get(key) ?? new ReplicaSet(fn, definition);
       set.definition = definition;
+      set.refusal = undefined; // a new definition (or count) gets a fresh attempt in the pass below
       this.#sets.set(key, set);
       // Scaling (or updating) a paused function ends the pause; scaling it to 0 removes the frozen replicas.
       if (definition.replicas > 0) await this.#pauser.unpause(set);
@@ -238,9 +251,16 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
 
   #status(definition: StoredDefinition): FunctionStatus {
     const set = this.#sets.get(functionKey(qualifiedNameOf(definition.spec)));
-    return toFunctionStatus(definition.spec, {
+    const status = toFunctionStatus(definition.spec, {
       replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt,
       readOnlyRootFilesystem: definition.spec.readOnlyRootFilesystem !== false,
     });
+    // not converged here yet (another gateway's deploy, seen before this one's sweep): on its way
+    status.status = set?.definition ? set.phase() : definition.replicas === 0 ? 'scaled-to-zero' : 'starting';
+    const refusal = set?.refusal;
+    if (refusal && status.status === 'failing') {
+      status.lastError = { code: refusal.error.code, message: refusal.error.message, at: refusal.at.toISOString() };
+    }
+    return status;
   }
 }
