@@ -6,11 +6,11 @@
  * Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container state, so a restarted gateway keeps it.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
-import { FuntainerError } from '@funtainer/core/errors';
+import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import { EndpointListeners } from '../endpoint-listeners.js';
 import {
-  assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf, toFunctionStatus,
+  assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf,
 } from '../function-spec.js';
 import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider.js';
 import type { PausableProvider } from '../../autoscaler/pausable-provider.js';
@@ -21,6 +21,7 @@ import { ConvergeQueue } from './converge-queue.js';
 import { functionTimeoutMs } from './container-spec.js';
 import { resolveDockerProviderOptions, type DockerProviderOptions, type ResolvedDockerProviderOptions } from './docker-provider-options.js';
 import { FunctionStore } from './function-store.js';
+import { functionStatus, startFailure } from './function-health.js';
 import { ensureFunctionsNetwork } from './functions-network.js';
 import { ImageResolver } from './image-resolver.js';
 import type { StoredDefinition } from './labels.js';
@@ -154,15 +155,9 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     return set?.definition ? set.endpoints : undefined;
   }
 
-  /** REPLICA_REFUSED naming the engine's reason while no replica serves and the engine refuses new ones. */
+  /** Why calls fail at once instead of waiting for a replica (function-health.ts). */
   startFailure(fn: QualifiedName): FuntainerError | undefined {
-    const set = this.#sets.get(functionKey(fn));
-    const refusal = set?.definition && set.endpoints.length === 0 && !set.isPaused() ? set.refusal : undefined;
-    if (!refusal) return undefined;
-    const reason = refusal.error.details?.['reason'];
-    return new FuntainerError('FUNTAINER_ERR_REPLICA_REFUSED', `function "${fn.name}" cannot start a replica: ${refusal.error.message}`, {
-      details: { function: fn.name, namespace: fn.namespace, reason },
-    });
+    return startFailure(fn, this.#sets.get(functionKey(fn)));
   }
 
   onEndpointsChanged(listener: EndpointsListener): () => void {
@@ -250,17 +245,6 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   }
 
   #status(definition: StoredDefinition): FunctionStatus {
-    const set = this.#sets.get(functionKey(qualifiedNameOf(definition.spec)));
-    const status = toFunctionStatus(definition.spec, {
-      replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt,
-      readOnlyRootFilesystem: definition.spec.readOnlyRootFilesystem !== false,
-    });
-    // not converged here yet (another gateway's deploy, seen before this one's sweep): on its way
-    status.status = set?.definition ? set.phase() : definition.replicas === 0 ? 'scaled-to-zero' : 'starting';
-    const refusal = set?.refusal;
-    if (refusal && status.status === 'failing') {
-      status.lastError = { code: refusal.error.code, message: refusal.error.message, at: refusal.at.toISOString() };
-    }
-    return status;
+    return functionStatus(definition, this.#sets.get(functionKey(qualifiedNameOf(definition.spec))));
   }
 }
