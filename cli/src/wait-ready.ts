@@ -27,6 +27,11 @@ export async function waitReady(client: GatewayClient, name: string, options: Wa
     if (status) {
       lastSeen = `${status.availableReplicas ?? 0}/${status.replicas ?? 0} replicas ready`;
       if ((status.availableReplicas ?? 0) >= minReplicas) return Date.now() - started;
+      // paused by scale to zero once ready: deployed, and the next call wakes it
+      if (status.status === 'paused') return Date.now() - started;
+      if (status.status === 'failing' && status.lastError) {
+        throw new CliError(`${name} cannot start: ${status.lastError.message} (${status.lastError.code}); fix the definition and deploy again`);
+      }
     }
     if (Date.now() >= deadline) {
       throw new CliError(

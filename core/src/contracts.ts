@@ -115,6 +115,23 @@ export interface FunctionStatus {
   /** Replicas whose watchdog answered ready. */
   availableReplicas: number;
   createdAt?: string;
+  /** Funtainer addition: where the function stands (OpenFaaS clients ignore it). */
+  status?: FunctionPhase;
+  /** Funtainer addition: why replicas cannot start (the engine's refusal), until one starts or the definition changes. */
+  lastError?: FunctionLastError;
+}
+
+/**
+ * `ready`: the wanted replicas of the current definition answer ready; `starting`: not yet; `failing`: the engine
+ * refuses its replicas (see lastError); `paused`: frozen by scale to zero, woken by the next call; `scaled-to-zero`: 0 wanted.
+ */
+export type FunctionPhase = 'ready' | 'starting' | 'failing' | 'paused' | 'scaled-to-zero';
+
+export interface FunctionLastError {
+  code: string;
+  message: string;
+  /** ISO time of the last refusal. */
+  at: string;
 }
 
 export const DeleteFunctionRequestSchema = z.object({

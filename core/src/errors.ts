@@ -35,6 +35,9 @@ export const ERROR_CODES = {
   FUNTAINER_ERR_ENGINE: { status: 500, message: 'The container engine failed' },
   FUNTAINER_ERR_INTERNAL: { status: 500, message: 'Internal error' },
   FUNTAINER_ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+  // images and replicas
+  FUNTAINER_ERR_IMAGE_NOT_PULLABLE: { status: 400, message: 'The image is not present and the pull policy does not allow pulling it' },
+  FUNTAINER_ERR_REPLICA_REFUSED: { status: 503, message: 'The container engine refused to start a replica of the function' },
   // watchdog (inside function containers). These keep the FAAS_ERR_ names they have always had in watchdog logs;
   // the watchdog answers callers with OpenFaaS's plain-text bodies, so the status here is the one it sends.
   FAAS_ERR_CONFIG_INVALID: { status: 500, message: 'The watchdog configuration is invalid' },

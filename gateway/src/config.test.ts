@@ -24,3 +24,11 @@ t.test('every problem reported at once; booleans never coerced', async (t) => {
   t.throws(() => loadConfig({ function_namespace: 'Bad_NS' }), /function_namespace/);
   t.equal(loadConfig({ basic_auth: 'false' }).basicAuth, false);
 });
+
+t.test('image pull policy and registries: default pulls from nowhere; bad values refused', async (t) => {
+  t.same(loadConfig({}).imagePolicy, { pullPolicy: 'IfNotPresent', registries: [] }, 'default: local images only');
+  t.same(loadConfig({ image_pull_policy: 'Always', image_registries: ' registry.local:5000, ghcr.io ,' }).imagePolicy, {
+    pullPolicy: 'Always', registries: ['registry.local:5000', 'ghcr.io'],
+  });
+  t.throws(() => loadConfig({ image_pull_policy: 'sometimes' }), /image_pull_policy/);
+});

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { envBoolean, envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
 import { FuntainerError } from '@funtainer/core/errors';
 import { DEFAULT_NAMESPACE, isValidName } from '@funtainer/core/names';
+import { IMAGE_PULL_POLICIES } from './provider/docker/image-policy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
@@ -46,6 +47,9 @@ export const GatewayEnvSchema = z
     max_async_body_bytes: envInt(1024 * 1024, { min: 1 }),
     funtainer_release: z.string().default('dev'),
     funtainer_sha: z.string().default('unknown'),
+    // OpenFaaS' name and values; pulls only ever go to a registry listed in image_registries (comma-separated hosts)
+    image_pull_policy: z.enum(IMAGE_PULL_POLICIES).default('IfNotPresent'),
+    image_registries: z.string().default('').transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== '')),
   })
   .transform((env) => ({
     port: env.port,
@@ -78,6 +82,7 @@ export const GatewayEnvSchema = z
     maxAsyncBodyBytes: env.max_async_body_bytes,
     release: env.funtainer_release,
     sha: env.funtainer_sha,
+    imagePolicy: Object.freeze({ pullPolicy: env.image_pull_policy, registries: Object.freeze(env.image_registries) }),
   }));
 
 export type GatewayConfig = Readonly<z.output<typeof GatewayEnvSchema>>;

@@ -31,6 +31,7 @@ const provider = await DockerProvider.create({
   ...(config.functionsScope ? { extraLabels: { 'com.funtainer.scope-name': config.functionsScope } } : {}),
   // One timeout per function: without a label the watchdog gets the gateway's own upstream_timeout.
   defaultTimeoutMs: config.upstreamTimeoutMs,
+  imagePolicy: config.imagePolicy,
   // Late-bound: the provider drains a replica until the gateway has no request open to it.
   inFlight: (endpointId) => gateway?.inFlight(endpointId) ?? 0,
   logger: log.child({ component: 'provider' }),

@@ -29,9 +29,11 @@ export const describeCommand: Command = {
       return EXIT_OK;
     }
     const ready = (status.availableReplicas ?? 0) > 0;
+    const phase = status.status === 'paused' ? 'Paused' : status.status === 'failing' ? 'Failing' : undefined;
     ctx.io.out(formatFields([
       ['Name', status.name],
-      ['Status', ready ? 'Ready' : 'Not Ready'],
+      ['Status', phase ?? (ready ? 'Ready' : 'Not Ready')],
+      ['Last error', status.lastError ? `${status.lastError.message} (${status.lastError.code}, ${status.lastError.at})` : undefined],
       ['Replicas', `${status.availableReplicas ?? 0}/${status.replicas ?? 0}`],
       ['Invocations', formatCount(invocationCount)],
       ['Image', status.image],

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { Registry } from 'prom-client';
+import type { FunctionStatus } from '@funtainer/core/contracts';
 import type { QualifiedName } from '@funtainer/core/names';
 import { createAutoscaler, type AutoscalerOptions } from './autoscaler.js';
 import { createAutoscalerMetrics } from './autoscaler-metrics.js';
@@ -26,7 +27,8 @@ function fakeTraffic() {
   };
 }
 
-async function setup(extra: Partial<AutoscalerOptions> = {}) {
+/** `decorate` lets a test change what the provider's list reports (e.g. a status a real provider would show). */
+async function setup(extra: Partial<AutoscalerOptions> = {}, decorate: (status: FunctionStatus) => FunctionStatus = (status) => status) {
   const fx = createMemoryFixture();
   const clock = new ManualClock(1_000_000);
   const traffic = fakeTraffic();
@@ -37,7 +39,7 @@ async function setup(extra: Partial<AutoscalerOptions> = {}) {
   let noteActivity: (fn: QualifiedName) => void = () => undefined;
   const waker = createWaker({ provider: fx.provider, pausable: fx.provider, clock, metrics, onWake: (fn) => noteActivity(fn) });
   const autoscaler = createAutoscaler({
-    provider: { get: fx.provider.get, scale: fx.provider.scale, list: (ns) => fx.engine.list(ns).then((l) => Promise.all(l.map(async (s) => (await fx.provider.get(s)) ?? s))), namespaces: () => fx.engine.namespaces() },
+    provider: { get: fx.provider.get, scale: fx.provider.scale, list: (ns) => fx.engine.list(ns).then((l) => Promise.all(l.map(async (s) => decorate((await fx.provider.get(s)) ?? s)))), namespaces: () => fx.engine.namespaces() },
     pausable: fx.provider, waker, metrics, clock,
     metricsSource: createMetricsSource({ kind: 'local', counters: traffic.counters, clock }),
     backlog: { waitingByFunction: async () => backlog },
@@ -116,6 +118,19 @@ t.test('zero=true: idle → paused → removed; a request then wakes it cold', a
   t.equal(await s.replicas(fn), 0, 'stays at zero while idle');
   await s.waker.ensureReady(fn, s.clock.now() + 5_000);
   t.equal(await s.replicas(fn), 1, 'woken from removed: scaled to max(min,1)');
+});
+
+t.test('zero=true: a first replica still starting is not idle; idle time counts from when it is ready', async (t) => {
+  let starting = true;
+  const s = await setup({}, (status) => ({ ...status, status: starting ? 'starting' : 'ready' }));
+  const fn = await s.fx.deploy('slowstart', { 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '5s' });
+  await s.run(20);
+  t.equal(s.fx.provider.isPaused(fn), false, 'not paused while its replica starts, though far longer than zero-duration');
+  starting = false;
+  await s.run(2);
+  t.equal(s.fx.provider.isPaused(fn), false, 'not paused right after becoming ready');
+  await s.run(4);
+  t.equal(s.fx.provider.isPaused(fn), true, 'paused once idle for zero-duration after being ready');
 });
 
 t.test('queued jobs wake a function at zero and scale it up without sync traffic', async (t) => {

@@ -50,6 +50,9 @@ export async function scaleFunction(deps: FunctionScalerDeps, record: FunctionRe
   const load = settings.type === 'capacity' ? reading.inFlight : reading.rps;
   const active = reading.rps.panic > 0 || reading.inFlight.panic > 0 || backlog > 0;
   if (active) record.lastActiveMs = nowMs;
+  // Idle time counts only once the function has been ready: a first replica (deploy, update) still starting
+  // must not be paused before the deploy's readiness wait has seen it, however short zero-duration is.
+  if (!paused && status.status === 'starting') record.lastActiveMs = nowMs;
 
   const inputs = {
     type: settings.type, loadStable: round(load.stable), loadPanic: round(load.panic), backlog, replicas: status.replicas, paused,

@@ -3,6 +3,7 @@
  * replicas (with their pools), the concurrency limiter, requests waiting for a replica, and its metric
  * children. One instance per function, owned by the FunctionTable.
  */
+import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { FunctionMetrics } from '../metrics/gateway-metrics.js';
 import type { Endpoint } from '../provider/provider.js';
@@ -38,6 +39,8 @@ export class FunctionRoute {
     maxQueue: number,
     readonly metrics: FunctionMetrics,
     private readonly pools: ReplicaPools,
+    /** The provider's reason no replica can start (see FunctionProvider.startFailure); undefined = just wait. */
+    readonly startFailure: () => FuntainerError | undefined = () => undefined,
   ) {
     this.settings = settings;
     this.limiter = new ConcurrencyLimiter(settings.maxConcurrency, maxQueue);
@@ -64,6 +67,11 @@ export class FunctionRoute {
     this.replicas = this.pools.slotsFor(endpoints);
     this.pools.retireMissing(previous, this.replicas);
     if (this.replicas.length > 0 && this.waiters.length > 0) this.#wakeWaiters();
+  }
+
+  /** The provider reported a start failure: parked requests re-check (and fail fast) instead of waiting. */
+  recheckWaiters(): void {
+    if (this.replicas.length === 0 && this.startFailure() !== undefined) this.#wakeWaiters();
   }
 
   removeWaiter(waiter: ReplicaWaiter): void {

@@ -104,13 +104,16 @@ export class FunctionTable {
     const key = metricName(fn);
     let route = this.#routes.get(key);
     if (route === undefined) {
-      route = new FunctionRoute(fn, key, defaultFunctionSettings(this.options), this.options.maxQueuePerFunction, this.metrics.forFunction(key), this.pools);
+      route = new FunctionRoute(fn, key, defaultFunctionSettings(this.options), this.options.maxQueuePerFunction, this.metrics.forFunction(key), this.pools,
+        () => this.provider.startFailure?.(fn));
       this.#routes.set(key, route);
     }
     return route;
   }
 
   #endpointsChanged(fn: QualifiedName, endpoints: readonly Endpoint[]): void {
-    this.#routes.get(metricName(fn))?.syncEndpoints(endpoints);
+    const route = this.#routes.get(metricName(fn));
+    route?.syncEndpoints(endpoints);
+    route?.recheckWaiters();
   }
 }

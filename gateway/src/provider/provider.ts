@@ -6,6 +6,7 @@
  * SECRET_EXISTS, IMAGE_PULL, INVALID_SPEC or ENGINE; foreign errors are mapped once inside the implementation.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 
 /** A ready replica the gateway may send traffic to. */
@@ -64,6 +65,12 @@ export interface FunctionProvider {
    * per request. `undefined` means the function does not exist; `[]` means it exists with no ready replica.
    */
   endpoints(fn: QualifiedName): readonly Endpoint[] | undefined;
+  /**
+   * Optional, synchronous: why the function cannot get a ready replica right now (e.g. the engine refuses its
+   * containers), so a request finding none fails at once with that error instead of waiting for ready_timeout.
+   * Providers call endpoints listeners when it appears, so parked requests re-check it.
+   */
+  startFailure?(fn: QualifiedName): FuntainerError | undefined;
   /** Subscribe to endpoint changes (used to wake requests waiting for a replica). Returns an unsubscribe. */
   onEndpointsChanged(listener: EndpointsListener): () => void;
   logs(query: LogQuery): AsyncIterable<LogEntry>;

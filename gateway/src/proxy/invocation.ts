@@ -123,6 +123,12 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     }
     const slot = this.route.pickReplica();
     if (slot === undefined) {
+      const refused = this.route.startFailure();
+      if (refused !== undefined) {
+        if (this.#phase === WAITING_REPLICA) this.route.removeWaiter(this);
+        this.#fail(refused);
+        return;
+      }
       this.#phase = WAITING_REPLICA;
       this.#timer ??= setTimeout(onReadyTimeout, this.ctx.readyTimeoutMs, this);
       if (this.route.waiters.length === 0 && this.ctx.wakeFunction !== undefined) this.ctx.wakeFunction(this.route.fn).catch(ignoreError);

@@ -50,18 +50,59 @@ export function mapDockerError(err: unknown, what: string): FuntainerError {
   return new FuntainerError(code, `the container engine failed to ${what}`, { cause: err, details: { engineStatus: shape.statusCode } });
 }
 
-export function imagePullError(image: string, err: unknown): FuntainerError {
-  return new FuntainerError('FUNTAINER_ERR_IMAGE_PULL', `image "${image}" could not be pulled: ${engineMessage(err)}`, { cause: err, details: { image } });
+/**
+ * The engine refused to create or start a replica: 400 (a setting it rejects, e.g. "Minimum memory limit allowed
+ * is 6MB", or more CPUs than the host has) or 404 on create (the image is gone). Retrying the same definition
+ * cannot help, so the reason is kept, for the function's status and for callers that would otherwise wait.
+ */
+export function replicaRefusal(err: unknown, refusing: readonly number[]): FuntainerError | undefined {
+  const status = engineStatus(err);
+  if (status === undefined || !refusing.includes(status)) return undefined;
+  const reason = engineMessage(err);
+  return new FuntainerError('FUNTAINER_ERR_REPLICA_REFUSED', `the container engine refused the replica: ${reason}`, { cause: err, details: { reason } });
 }
 
-/** Rejects with ENGINE after `ms` (the underlying call is aborted through `controller` when given). */
+/** Why a pull failed, from the failure's type and status (never its text): what the deployer can act on. */
+export type PullFailure = 'timeout' | 'not-found-or-denied' | 'failed';
+
+export function pullFailureOf(err: unknown): PullFailure {
+  if (err instanceof EngineDeadlineError) return 'timeout';
+  const status = engineStatus(err);
+  return status === 404 || status === 401 || status === 403 ? 'not-found-or-denied' : 'failed';
+}
+
+const PULL_FAILURE_TEXT: Record<PullFailure, string> = {
+  timeout: 'the pull did not finish in time',
+  'not-found-or-denied': 'the registry has no such image or refused access',
+  failed: 'the pull failed (the gateway log has the engine\'s reason)',
+};
+
+/**
+ * A failed pull names the image and the registry the operator configured, never the engine's text: that
+ * carries host details (resolver addresses, proxy URLs). The engine's text stays the cause, for the log.
+ */
+export function imagePullError(image: string, registry: string, err: unknown): FuntainerError {
+  const reason = pullFailureOf(err);
+  return new FuntainerError('FUNTAINER_ERR_IMAGE_PULL', `image "${image}" could not be pulled from registry "${registry}": ${PULL_FAILURE_TEXT[reason]}`, {
+    cause: err, details: { image, registry, reason },
+  });
+}
+
+/** An engine call that did not finish within its deadline: a type of its own, so callers never match text. */
+export class EngineDeadlineError extends FuntainerError {
+  constructor(readonly what: string, readonly deadlineMs: number) {
+    super('FUNTAINER_ERR_ENGINE', `the container engine did not ${what} within ${deadlineMs} ms`, { details: { deadlineMs } });
+  }
+}
+
+/** Rejects with EngineDeadlineError after `ms` (the underlying call is aborted through the signal it gets). */
 export async function withDeadline<T>(ms: number, what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new FuntainerError('FUNTAINER_ERR_ENGINE', `the container engine did not ${what} within ${ms} ms`));
+      reject(new EngineDeadlineError(what, ms));
     }, ms);
   });
   try {

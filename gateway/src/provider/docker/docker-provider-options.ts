@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import { DEFAULT_NAMESPACE } from '@funtainer/core/names';
+import { LOCAL_ONLY_IMAGE_POLICY, type ImagePolicy } from './image-policy.js';
 
 export interface ProviderLogger {
   info(obj: object, msg?: string): void;
@@ -42,6 +43,8 @@ export interface DockerProviderOptions {
   readonly engineTimeoutMs?: number;
   /** Deadline for pulling a missing image. @defaultValue 120000 */
   readonly pullTimeoutMs?: number;
+  /** When images are pulled, and from which registries only. @defaultValue local images only, no pulls */
+  readonly imagePolicy?: ImagePolicy;
   /** Wait after taking a replica out of the endpoints before stopping it, when `inFlight` is not given. @defaultValue 1000 */
   readonly drainMs?: number;
   /** Upper bound for the drain when `inFlight` is given (waits until it reports 0). @defaultValue 30000 */
@@ -83,6 +86,7 @@ export async function resolveDockerProviderOptions(options: DockerProviderOption
     readyPollMs: options.readyPollMs ?? 15,
     engineTimeoutMs: options.engineTimeoutMs ?? 20_000,
     pullTimeoutMs: options.pullTimeoutMs ?? 120_000,
+    imagePolicy: options.imagePolicy ?? LOCAL_ONLY_IMAGE_POLICY,
     drainMs: options.drainMs ?? 1_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     inFlight: options.inFlight,

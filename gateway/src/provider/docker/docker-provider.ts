@@ -6,10 +6,11 @@
  * Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container state, so a restarted gateway keeps it.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import { EndpointListeners } from '../endpoint-listeners.js';
 import {
-  assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf, toFunctionStatus,
+  assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf,
 } from '../function-spec.js';
 import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider.js';
 import type { PausableProvider } from '../../autoscaler/pausable-provider.js';
@@ -20,6 +21,7 @@ import { ConvergeQueue } from './converge-queue.js';
 import { functionTimeoutMs } from './container-spec.js';
 import { resolveDockerProviderOptions, type DockerProviderOptions, type ResolvedDockerProviderOptions } from './docker-provider-options.js';
 import { FunctionStore } from './function-store.js';
+import { functionStatus, startFailure } from './function-health.js';
 import { ensureFunctionsNetwork } from './functions-network.js';
 import { ImageResolver } from './image-resolver.js';
 import type { StoredDefinition } from './labels.js';
@@ -63,7 +65,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#listeners = new EndpointListeners((err) => logger.error({ err }, 'endpoints listener failed'));
     this.#store = new FunctionStore(docker, extraLabels, nameSuffix, engineTimeoutMs, logger);
     this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix, scope }, new Semaphore(options.launchConcurrency));
-    this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger);
+    this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger, options.imagePolicy);
     this.#secrets = new ProviderSecrets({ ...options, scope });
     // A generation's secrets directory is made (or remade, after a restart) before any of its replicas.
     const reconcilerSettings = { ...options, prepareLaunch: this.#secrets.prepare };
@@ -153,6 +155,11 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     return set?.definition ? set.endpoints : undefined;
   }
 
+  /** Why calls fail at once instead of waiting for a replica (function-health.ts). */
+  startFailure(fn: QualifiedName): FuntainerError | undefined {
+    return startFailure(fn, this.#sets.get(functionKey(fn)));
+  }
+
   onEndpointsChanged(listener: EndpointsListener): () => void {
     return this.#listeners.add(listener);
   }
@@ -209,6 +216,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
       await this.#store.save(definition);
       const set = this.#sets.get(key) ?? new ReplicaSet(fn, definition);
       set.definition = definition;
+      set.refusal = undefined; // a new definition (or count) gets a fresh attempt in the pass below
       this.#sets.set(key, set);
       // Scaling (or updating) a paused function ends the pause; scaling it to 0 removes the frozen replicas.
       if (definition.replicas > 0) await this.#pauser.unpause(set);
@@ -237,10 +245,6 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   }
 
   #status(definition: StoredDefinition): FunctionStatus {
-    const set = this.#sets.get(functionKey(qualifiedNameOf(definition.spec)));
-    return toFunctionStatus(definition.spec, {
-      replicas: definition.replicas, availableReplicas: set?.readyCount() ?? 0, createdAt: definition.createdAt,
-      readOnlyRootFilesystem: definition.spec.readOnlyRootFilesystem !== false,
-    });
+    return functionStatus(definition, this.#sets.get(functionKey(qualifiedNameOf(definition.spec))));
   }
 }

@@ -1,13 +1,14 @@
 /**
- * Makes sure an image is present before a definition is accepted: a local image is used as it is, a missing one
- * is pulled (progress logged) within a deadline. Any pull failure is the deployer's problem (bad name, no access,
- * no registry) and becomes IMAGE_PULL naming the image. Returns the image facts container-spec needs.
+ * Makes sure an image is present before a definition is accepted, as the pull policy says (image-policy.ts): a
+ * local image is used as it is, a missing one is pulled (progress logged) within a deadline, and only from a
+ * registry the operator listed. A refused or failed pull is the deployer's problem (bad name, no access) and
+ * becomes a 400 naming the image, never the host. Returns the image facts container-spec needs.
  */
 import type Docker from 'dockerode';
-import { FuntainerError } from '@funtainer/core/errors';
-import { imagePullError, isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
+import { engineMessage, imagePullError, isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
 import type { ImageFacts } from './container-spec.js';
 import type { ProviderLogger } from './docker-provider-options.js';
+import { pullDecision, registryOf, type ImagePolicy } from './image-policy.js';
 
 interface PullEvent {
   status?: string;
@@ -22,14 +23,17 @@ export class ImageResolver {
     private readonly engineTimeoutMs: number,
     private readonly pullTimeoutMs: number,
     private readonly logger: ProviderLogger,
+    private readonly policy: ImagePolicy,
   ) {}
 
   async ensure(image: string): Promise<ImageFacts> {
     const local = await this.#inspect(image);
-    if (local) return local;
+    const decision = pullDecision(image, local !== undefined, this.policy);
+    if (typeof decision !== 'string') throw decision;
+    if (decision === 'use-local' && local) return local;
     await this.#pull(image);
     const pulled = await this.#inspect(image);
-    if (!pulled) throw imagePullError(image, new Error('the image is still missing after the pull'));
+    if (!pulled) throw imagePullError(image, registryOf(image), new Error('the image is still missing after the pull'));
     return pulled;
   }
 
@@ -53,10 +57,9 @@ export class ImageResolver {
         await this.#followProgress(image, stream);
       });
     } catch (err) {
-      const wrapped = err instanceof FuntainerError && err.code === 'FUNTAINER_ERR_ENGINE' && err.message.includes('within')
-        ? imagePullError(image, new Error(`the pull did not finish within ${this.pullTimeoutMs} ms`))
-        : imagePullError(image, err);
-      this.logger.warn({ image, err: wrapped.message }, 'image pull failed');
+      const wrapped = imagePullError(image, registryOf(image), err);
+      // the engine's own words go to the operator's log only
+      this.logger.warn({ image, err: wrapped.message, engine: engineMessage(err) }, 'image pull failed');
       throw wrapped;
     }
     this.logger.info({ image, durationMs: Date.now() - started }, 'image pulled');

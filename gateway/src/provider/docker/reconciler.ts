@@ -18,7 +18,7 @@ import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import type { Replica, ReplicaSet } from './replica-set.js';
 import { sleep, waitReady } from './readiness.js';
 import type { ReplicaIdentity } from './labels.js';
-import { errorMessage } from '@funtainer/core/errors';
+import { errorMessage, FuntainerError } from '@funtainer/core/errors';
 
 export interface ReconcilerSettings {
   readonly readyTimeoutMs: number;
@@ -117,9 +117,15 @@ export class Reconciler {
     if (!spec) return;
     try {
       const { id, url } = await this.engine.launch(spec, identity, image);
+      set.refusal = undefined;
       await this.becomeReady(set, { id, identity, url, state: 'starting' });
     } catch (err) {
       this.#warn(set, 'launch replica', err);
+      if (err instanceof FuntainerError && err.code === 'FUNTAINER_ERR_REPLICA_REFUSED') {
+        set.refusal = { error: err, at: new Date() };
+        // listeners learn of it now: requests waiting for a replica fail fast instead of at ready_timeout
+        this.changed(set);
+      }
     }
   }
 
@@ -173,6 +179,8 @@ export class Reconciler {
   }
 
   #warn(set: ReplicaSet, what: string, err: unknown): void {
-    this.logger.warn({ fn: set.fn, err: errorMessage(err) }, `could not ${what}`);
+    // the engine's own words (the cause) belong in the operator's log, even when the client message omits them
+    const cause = err instanceof Error && err.cause !== undefined ? errorMessage(err.cause) : undefined;
+    this.logger.warn({ fn: set.fn, err: errorMessage(err), ...(cause ? { cause } : {}) }, `could not ${what}`);
   }
 }

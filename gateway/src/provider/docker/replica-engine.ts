@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import type { FunctionDeployment } from '@funtainer/core/contracts';
 import type { QualifiedName } from '@funtainer/core/names';
-import { isConflict, isNotFound, isNotModified, mapDockerError, withDeadline } from './docker-errors.js';
+import { engineStatus, isConflict, isNotFound, isNotModified, mapDockerError, replicaRefusal, withDeadline } from './docker-errors.js';
 import { buildContainerCreateOptions, WATCHDOG_PORT, type ContainerSettings, type ImageFacts } from './container-spec.js';
 import { CONTAINER_LABELS, parseReplicaLabels, type ReplicaIdentity } from './labels.js';
 import type { Semaphore } from './concurrency.js';
@@ -50,16 +50,19 @@ export class ReplicaEngine {
     return observed;
   }
 
-  /** Creates and starts a replica; returns its id and URL. A name conflict means another gateway made it: adopt it. */
+  /**
+   * Creates and starts a replica; returns its id and URL. A name conflict means another gateway made it: adopt it.
+   * A create or start the engine refuses (its 400, or 404 for a missing image) is REPLICA_REFUSED with its reason.
+   */
   async launch(spec: FunctionDeployment, identity: ReplicaIdentity, image: ImageFacts): Promise<{ id: string; url: string | undefined }> {
     return this.launches.use(async () => {
       const options = buildContainerCreateOptions(spec, identity, image, this.settings);
       options.name = `${options.name}${this.settings.nameSuffix}`;
       const id = await this.#createOrAdopt(options);
       try {
-        await this.#call('start a container', () => this.docker.getContainer(id).start());
+        await this.#call('start a container', () => this.docker.getContainer(id).start(), true);
       } catch (err) {
-        if (!isNotModified(err)) throw err;
+        if (!isNotModified(err)) throw replicaRefusal(err, [400]) ?? err;
       }
       const info = await this.#call('inspect a container', () => this.docker.getContainer(id).inspect());
       const ip = info.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
@@ -75,9 +78,9 @@ export class ReplicaEngine {
     const name = options.name as string;
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await this.#call('create a container', () => this.docker.createContainer(options))).id;
+        return (await this.#call('create a container', () => this.docker.createContainer(options), true)).id;
       } catch (err) {
-        if (!isConflict(err) || attempt > 0) throw err;
+        if (!isConflict(err) || attempt > 0) throw replicaRefusal(err, [400, 404]) ?? err;
       }
       const existing = await this.#call('inspect a container', () => this.docker.getContainer(name).inspect()).catch(() => undefined);
       if (existing?.State?.Running && !existing.State.Dead) return existing.Id;
@@ -130,12 +133,12 @@ export class ReplicaEngine {
     }
   }
 
-  /** Runs an engine call with the deadline; 304/404/409 stay raw so callers can branch on them. */
-  async #call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /** Runs an engine call with the deadline; 304/404/409 (and 400 when `rawRefusal`) stay raw so callers can branch on them. */
+  async #call<T>(what: string, run: () => Promise<T>, rawRefusal = false): Promise<T> {
     try {
       return await withDeadline(this.settings.engineTimeoutMs, what, () => run());
     } catch (err) {
-      if (isNotFound(err) || isConflict(err) || isNotModified(err)) throw err;
+      if (isNotFound(err) || isConflict(err) || isNotModified(err) || (rawRefusal && engineStatus(err) === 400)) throw err;
       throw mapDockerError(err, what);
     }
   }

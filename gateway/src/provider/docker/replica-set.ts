@@ -4,6 +4,8 @@
  * A replica gets traffic only in state `ready`; `draining` replicas are out of rotation but still running;
  * `paused` replicas are frozen by `docker pause` (out of rotation, memory kept) until unpaused.
  */
+import type { FunctionPhase } from '@funtainer/core/contracts';
+import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { Endpoint } from '../provider.js';
 import type { ReplicaIdentity, StoredDefinition } from './labels.js';
@@ -28,6 +30,8 @@ export class ReplicaSet {
    */
   readonly #dead = new Set<string>();
   #endpoints: readonly Endpoint[] = [];
+  /** The engine's last refusal of a replica of this definition; cleared by a successful launch or a new definition. */
+  refusal: { readonly error: FuntainerError; readonly at: Date } | undefined;
 
   constructor(fn: QualifiedName, definition: StoredDefinition) {
     this.fn = fn;
@@ -58,6 +62,17 @@ export class ReplicaSet {
       if (replica.state === 'paused') paused = true;
     }
     return paused;
+  }
+
+  /** Where the function stands, from the definition and the replicas' states (see FunctionPhase). */
+  phase(): FunctionPhase {
+    const definition = this.definition;
+    if (!definition || definition.replicas === 0) return 'scaled-to-zero';
+    if (this.isPaused()) return 'paused';
+    let ready = 0;
+    for (const r of this.#replicas.values()) if (r.state === 'ready' && r.identity.generation === definition.generation) ready++;
+    if (ready >= definition.replicas) return 'ready';
+    return this.refusal ? 'failing' : 'starting';
   }
 
   readyCount(): number {

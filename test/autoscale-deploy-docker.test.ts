@@ -1,0 +1,91 @@
+/**
+ * Deploying a scale-to-zero function with the real CLI, against the real gateway, Docker provider and autoscaler
+ * (500 ms ticks): the deploy's readiness wait must succeed however short the function's zero-duration is, and
+ * the function must still be paused once it has been ready and stayed idle. Before the fix the autoscaler's idle
+ * clock started when it first listed the function (while its first replica was still starting), so the first
+ * tick after the deploy paused it and `funtainer deploy`/`up` waited 0/1 replicas into its deadline. A function
+ * paused once ready counts as deployed for the CLI's readiness wait (the next call wakes it).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { startAutoscaleGateway } from './helpers/autoscale-gateway.js';
+import { ensureFixtureImage } from './helpers/docker.js';
+import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
+import { call, waitFor } from './helpers/load.js';
+
+t.setTimeout(300_000);
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'cli', 'dist', 'main.js');
+const fixture = await setUpDockerProviderFixture(t);
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real CLI with a deadline (killed after `timeoutMs`). */
+function cli(args: string[], cwd: string, timeoutMs = 120_000): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FUNTAINER_CONFIG: join(cwd, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+if (fixture) {
+  const { run } = fixture;
+  const image = await ensureFixtureImage('slow');
+  const gw = await startAutoscaleGateway(fixture);
+  const work = await mkdtemp(join(tmpdir(), 'funtainer-zero-deploy-'));
+  t.teardown(async () => {
+    await gw.close();
+    await rm(work, { recursive: true, force: true });
+  });
+  const fnOf = (name: string) => ({ name, namespace: 'openfaas-fn' });
+
+  const stackFor = async (name: string, zeroDuration: string): Promise<string> => {
+    const file = join(work, `${name}.yml`);
+    await writeFile(file, [
+      'version: 1.0', 'provider:', '  name: openfaas', `  gateway: ${gw.url}`, 'functions:', `  ${name}:`, `    image: ${image}`,
+      '    labels:', '      com.openfaas.scale.zero: "true"', `      com.openfaas.scale.zero-duration: "${zeroDuration}"`,
+      // Every readiness probe waits 1.5 s in the function: the first replica is ready well after the
+      // autoscaler (500 ms ticks) has first seen the function and longer than its zero-duration.
+      '    environment:', '      ready_path: /?delay=1500', '',
+    ].join('\n'));
+    return file;
+  };
+
+  t.test('deploy of a scale-to-zero function waits until ready, then the idle function is paused', async (t) => {
+    // zero-duration shorter than a container start: the case that paused the first replica before it was ready
+    const name = run.uniqueName('zerodeploy');
+    const deploy = await cli(['deploy', '-f', await stackFor(name, '1s'), '-g', gw.url, '--ready-timeout', '30s'], work);
+    t.equal(deploy.code, 0, `funtainer deploy exits 0${deploy.code ? `: ${deploy.stderr}` : ''}`);
+    t.match(deploy.stderr, /created and ready/, 'the readiness wait saw a ready replica');
+    await waitFor(() => gw.provider.isPaused(fnOf(name)), 'the idle function to be paused after being ready', 30_000, 100);
+    const woken = await call(`${gw.url}/function/${name}`, { method: 'POST', body: 'wake' });
+    t.equal(woken.status, 200, 'the paused function serves its first call');
+  });
+
+  t.test('a paused function: its status says paused (0 available) and describe shows it', async (t) => {
+    const name = run.uniqueName('zeropaused');
+    const stack = await stackFor(name, '1s');
+    t.equal((await cli(['deploy', '-f', stack, '-g', gw.url, '--ready-timeout', '30s'], work)).code, 0, 'first deploy');
+    await waitFor(() => gw.provider.isPaused(fnOf(name)), 'the function to be paused', 30_000, 100);
+    const status = await call(`${gw.url}/system/function/${name}`);
+    t.match(JSON.parse(status.body), { availableReplicas: 0, replicas: 1, status: 'paused' }, 'status reports paused, 0 available');
+    const describe = await cli(['describe', name, '-g', gw.url], work);
+    t.match(describe.stdout, /Status:\s+Paused/, 'describe shows it paused');
+  });
+}
