@@ -24,6 +24,7 @@ import { refuseCrossSiteWrites } from './plugins/cross-site-guard.js';
 import { answerFrameworkError, installErrorHandlers } from './plugins/error-handler.js';
 import { requireBasicAuth } from './plugins/system-auth.js';
 import type { FunctionProvider } from './provider/provider.js';
+import type { ManualScaleHolds } from './autoscaler/manual-scale.js';
 import { createInvokeHandler } from './proxy/invoke-handler.js';
 import { InvocationTracker } from './proxy/invocation-tracker.js';
 import { FUNCTION_PREFIX } from './proxy/invocation-path.js';
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   readonly wakeFunction?: (fn: QualifiedName) => Promise<void>;
   /** The autoscaler's per-function state, shown by GET /system/function/<name>. */
   readonly describeScaling?: (fn: QualifiedName) => object | undefined;
+  /** The autoscaler's manual-scale holds (scale-function and the autoscaler agree: autoscaler/manual-scale.ts). */
+  readonly manualScale?: ManualScaleHolds;
 }
 
 export interface Gateway {
@@ -104,7 +107,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandlers(app);
 
-  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling };
+  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling, manualScale: deps.manualScale };
   await app.register(healthRoutes);
   await app.register(uiRoutes({ auth }));
   await app.register(async (system) => {

@@ -29,8 +29,12 @@ export const MAX_PARAM_LENGTH = 100;
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** Maps a failure of the upstream call. `timeoutLimit` names the limit in force (function vs gateway). */
-export function upstreamFailure(err: unknown, timeoutLimit: string): FuntainerError {
+/**
+ * Maps a failure of the upstream call. `timeoutLimit` names the limit in force (function vs gateway).
+ * `requestSent` (when known) goes into an unreachable-replica body, so a caller can tell a request the replica
+ * never got (safe to send again) from one it may have run.
+ */
+export function upstreamFailure(err: unknown, timeoutLimit: string, requestSent?: boolean): FuntainerError {
   if (err instanceof FuntainerError) return err;
   if (err instanceof BodyTooLargeError) {
     return new FuntainerError('FUNTAINER_ERR_BODY_TOO_LARGE', err.message, { details: { limitBytes: err.limitBytes } });
@@ -46,7 +50,7 @@ export function upstreamFailure(err: unknown, timeoutLimit: string): FuntainerEr
   }
   // ECONNREFUSED, ECONNRESET, EHOSTUNREACH, UND_ERR_SOCKET, UND_ERR_CONNECT_TIMEOUT, UND_ERR_CLOSED, …:
   // the replica could not be reached or dropped the connection. The raw message stays in the log only.
-  return new FuntainerError('FUNTAINER_ERR_UPSTREAM_UNREACHABLE', undefined, { cause: err });
+  return new FuntainerError('FUNTAINER_ERR_UPSTREAM_UNREACHABLE', undefined, { cause: err, ...(requestSent === undefined ? {} : { details: { requestSent } }) });
 }
 
 /** Maps an error thrown inside a Fastify route, hook or body parser. */

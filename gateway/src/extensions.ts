@@ -30,7 +30,7 @@ export interface ExtensionsOptions {
 
 export interface Extensions {
   /** Spread into buildGateway's deps. */
-  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling'>;
+  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale'>;
   /** Starts background loops; call after listen. */
   start(): void;
   /** Stops loops and closes Redis connections; call after the gateway stopped taking requests. */
@@ -65,6 +65,7 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
     gatewayDeps: {
       wakeFunction: (fn) => scaling.waker.wake(fn),
       describeScaling: (fn) => scaling.autoscaler.state(fn),
+      manualScale: scaling.manualScale,
       extraRoutes: asyncRouteSet?.extraRoutes ?? [],
       systemRoutes: [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions), ...(asyncRouteSet?.systemRoutes ?? [])],
     },

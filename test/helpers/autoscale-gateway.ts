@@ -56,6 +56,7 @@ export async function startAutoscaleGateway(fixture: DockerProviderFixture, env:
     provider, config, registry,
     wakeFunction: (fn) => scaling.waker.wake(fn),
     describeScaling: (fn) => scaling.autoscaler.state(fn),
+    manualScale: scaling.manualScale,
     systemRoutes: [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions)],
   });
   const { port } = await gateway.listen();

@@ -12,6 +12,7 @@ import { scaleFunction } from './function-scaler.js';
 import { DEFAULT_ZERO_REMOVE_AFTER_MS } from './idle.js';
 import { alwaysLeader, type LeaderLease } from './lease.js';
 import { silentLog, type AutoscalerLog } from './log.js';
+import { ManualHolds, type ManualHold } from './manual-scale.js';
 import { ZERO_LOAD, type LoadReadings, type MetricsSource } from './metrics-source.js';
 import type { PausableProvider } from './pausable-provider.js';
 import type { FunctionLister, ReplicaQuery } from './provider-views.js';
@@ -39,7 +40,11 @@ export interface AutoscalerOptions {
   readonly policy?: Partial<DecisionPolicy>;
   /** How long a function stays paused before removal. @defaultValue 30 minutes */
   readonly zeroRemoveAfterMs?: number;
+  /** How long a manual scale holds against the autoscaler (see manual-scale.ts); 0 = until the next tick. @defaultValue 5 minutes */
+  readonly manualHoldMs?: number;
 }
+
+export const DEFAULT_MANUAL_HOLD_MS = 5 * 60_000;
 
 export type TickOutcome = 'scaled' | 'not-leader' | 'metrics-unavailable' | 'backlog-unavailable' | 'provider-unavailable';
 
@@ -54,6 +59,10 @@ export interface Autoscaler {
   state(fn: QualifiedName): FunctionScalingState | undefined;
   /** Resets the idle timer of `fn` (the waker calls it on every wake-up). */
   noteActivity(fn: QualifiedName): void;
+  /** A manual scale to `replicas` was requested: hold it (manual-scale.ts); undefined when holds are off. */
+  holdManualScale(fn: QualifiedName, replicas: number): ManualHold | undefined;
+  /** The manual scale failed: forget its hold. */
+  releaseManualScale(fn: QualifiedName): void;
   /** Whether this instance acted as leader at its last tick. */
   readonly isLeader: boolean;
 }
@@ -64,7 +73,9 @@ export function createAutoscaler(options: AutoscalerOptions): Autoscaler {
   const lease = options.lease ?? alwaysLeader();
   const intervalMs = options.intervalMs ?? 2_000;
   const store = new ScalingStateStore();
+  const holds = new ManualHolds(options.manualHoldMs ?? DEFAULT_MANUAL_HOLD_MS);
   const deps = {
+    holds,
     provider: options.provider, pausable: options.pausable, waker: options.waker, metrics: options.metrics, log,
     policy: { ...DEFAULT_DECISION_POLICY, ...options.policy },
     removeAfterMs: options.zeroRemoveAfterMs ?? DEFAULT_ZERO_REMOVE_AFTER_MS,
@@ -120,6 +131,7 @@ export function createAutoscaler(options: AutoscalerOptions): Autoscaler {
       }
     }
     for (const gone of store.retainOnly(present)) options.metrics?.forget(gone);
+    holds.retainOnly(present);
     return 'scaled';
   };
 
@@ -149,6 +161,8 @@ export function createAutoscaler(options: AutoscalerOptions): Autoscaler {
     tick,
     state: (fn) => store.get(metricName(fn)),
     noteActivity: (fn) => store.noteActivity(metricName(fn), clock.now()),
+    holdManualScale: (fn, replicas) => holds.set(metricName(fn), replicas, clock.now()),
+    releaseManualScale: (fn) => holds.clear(metricName(fn)),
     get isLeader() {
       return leader;
     },

@@ -17,6 +17,7 @@
  * | zero_remove_after             | 30m     | paused this long (after zero-duration idle) → replicas removed |
  * | autoscaler_lease_ttl          | 10s     | Redis leader lease lifetime (used only when the gateway has Redis) |
  * | scale_from_zero_max_waiting   | 1000    | requests held per function while it wakes (waker.ensureReady) |
+ * | autoscaler_manual_hold        | 5m      | a manual scale-function holds this long against the autoscaler (0: until the next tick) |
  */
 import { z } from 'zod';
 import { envBoolean, envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
@@ -44,6 +45,7 @@ export const AutoscalingEnvSchema = z
     zero_remove_after: envDurationMs('30m'),
     autoscaler_lease_ttl: envDurationMs('10s'),
     scale_from_zero_max_waiting: envInt(1000, { min: 1 }),
+    autoscaler_manual_hold: envDurationMs('5m'),
   })
   .superRefine((env, ctx) => {
     if (env.autoscaler_metrics_source === 'prometheus' && env.prometheus_url === undefined) {
@@ -68,6 +70,7 @@ export const AutoscalingEnvSchema = z
     zeroRemoveAfterMs: env.zero_remove_after,
     leaseTtlMs: env.autoscaler_lease_ttl,
     maxWaitersPerFunction: env.scale_from_zero_max_waiting,
+    manualHoldMs: env.autoscaler_manual_hold,
   }));
 
 export type AutoscalingConfig = z.output<typeof AutoscalingEnvSchema>;

@@ -14,6 +14,7 @@ import type { AutoscalingConfig } from './autoscaling-config.js';
 import type { Clock } from './clock.js';
 import { alwaysLeader, createRedisLease } from './lease.js';
 import type { LocalLoadCounters } from './local-metrics-source.js';
+import type { ManualScaleHolds } from './manual-scale.js';
 import { silentLog, type AutoscalerLog } from './log.js';
 import { createMetricsSource } from './create-metrics-source.js';
 import type { MetricsSource } from './metrics-source.js';
@@ -44,6 +45,8 @@ export interface Autoscaling {
   readonly metricsSource: MetricsSource;
   /** Options for `app.register(alertRoutes, …)`. */
   readonly alertRoutesOptions: AlertRoutesOptions;
+  /** For buildGateway's `manualScale`: manual scales hold against the loop (no hold when the loop is off). */
+  readonly manualScale: ManualScaleHolds;
   /** Starts the loop when `autoscaler_enabled`; the waker works either way. */
   start(): void;
   /** Stops the loop, releases the lease, rejects held requests. Idempotent. */
@@ -73,7 +76,7 @@ export function createAutoscaling(deps: AutoscalingDeps): Autoscaling {
   });
   autoscaler = createAutoscaler({
     provider, pausable, waker, metricsSource, backlog: deps.backlog, lease, metrics, log,
-    intervalMs: config.intervalMs, policy: config.policy, zeroRemoveAfterMs: config.zeroRemoveAfterMs,
+    intervalMs: config.intervalMs, policy: config.policy, zeroRemoveAfterMs: config.zeroRemoveAfterMs, manualHoldMs: config.manualHoldMs,
     ...(clock ? { clock } : {}),
   });
   const loop = autoscaler;
@@ -84,6 +87,10 @@ export function createAutoscaling(deps: AutoscalingDeps): Autoscaling {
     waker,
     metricsSource,
     alertRoutesOptions: { provider, log, ...(deps.defaultNamespace ? { defaultNamespace: deps.defaultNamespace } : {}) },
+    manualScale: {
+      hold: (fn, replicas) => (config.enabled && !closed ? loop.holdManualScale(fn, replicas) : undefined),
+      release: (fn) => loop.releaseManualScale(fn),
+    },
     start() {
       if (config.enabled && !closed) loop.start();
     },

@@ -9,6 +9,7 @@ import type { DecisionRecorder } from './autoscaler-metrics.js';
 import { decide, INITIAL_DECISION_MEMORY, type DecisionPolicy, type ScaleDirection } from './decide.js';
 import { idleAction } from './idle.js';
 import type { AutoscalerLog } from './log.js';
+import type { ManualHolds } from './manual-scale.js';
 import type { FunctionLoadReading } from './metrics-source.js';
 import type { PausableProvider } from './pausable-provider.js';
 import type { ReplicaQuery } from './provider-views.js';
@@ -24,6 +25,7 @@ export interface FunctionScalerDeps {
   readonly log: AutoscalerLog;
   readonly policy: DecisionPolicy;
   readonly removeAfterMs: number;
+  readonly holds: ManualHolds;
 }
 
 export interface FunctionTickInput {
@@ -53,11 +55,19 @@ export async function scaleFunction(deps: FunctionScalerDeps, record: FunctionRe
   // Idle time counts only once the function has been ready: a first replica (deploy, update) still starting
   // must not be paused before the deploy's readiness wait has seen it, however short zero-duration is.
   if (!paused && status.status === 'starting') record.lastActiveMs = nowMs;
+  // A hold at 0 lasts until load arrives (a request or queued job, which also wakes it): that ends it. Replicas
+  // still listed without load only mean the route's scale to 0 is not applied yet: nothing to do either way.
+  let hold = deps.holds.active(key, nowMs);
+  if (hold?.replicas === 0 && active) {
+    deps.holds.clear(key);
+    hold = undefined;
+  }
 
   const inputs = {
     type: settings.type, loadStable: round(load.stable), loadPanic: round(load.panic), backlog, replicas: status.replicas, paused,
     min: settings.min, max: settings.max, target: settings.target, targetProportion: settings.targetProportion,
     idleMs: nowMs - record.lastActiveMs,
+    ...(hold ? { manualHold: hold.replicas, manualHoldUntil: new Date(hold.untilMs).toISOString() } : {}),
   };
   const finish = (desired: number, reason: ScalingReason, panicking: boolean, nowPaused: boolean) => {
     const direction: ScaleDirection = desired > current ? 'up' : desired < current ? 'down' : 'none';
@@ -79,7 +89,12 @@ export async function scaleFunction(deps: FunctionScalerDeps, record: FunctionRe
     return;
   }
 
-  const idle = idleAction({
+  if (hold?.replicas === 0) {
+    finish(0, 'manual-hold', false, paused);
+    return;
+  }
+
+  const idle = hold ? 'none' : idleAction({
     settings, nowMs, lastActiveMs: record.lastActiveMs, pausedSinceMs: record.pausedSinceMs,
     replicas: status.replicas, canPause: pausable !== undefined, removeAfterMs: deps.removeAfterMs,
   });
@@ -97,10 +112,13 @@ export async function scaleFunction(deps: FunctionScalerDeps, record: FunctionRe
     return;
   }
 
-  const decision = decide({ settings, current, load, backlog, nowMs }, record.memory, deps.policy);
+  // Held: the manual count is the floor; the load may still ask for more.
+  const bounded = hold ? { ...settings, min: Math.max(settings.min, hold.replicas) } : settings;
+  const decision = decide({ settings: bounded, current, load, backlog, nowMs }, record.memory, deps.policy);
   record.memory = decision.memory;
   if (decision.desired !== current) await provider.scale(fn, decision.desired);
-  finish(decision.desired, decision.reason, decision.panicking, paused && decision.desired === 0);
+  const reason = hold && decision.desired === hold.replicas ? 'manual-hold' : decision.reason;
+  finish(decision.desired, reason, decision.panicking, paused && decision.desired === 0);
 }
 
 function round(value: number): number {

@@ -10,7 +10,8 @@ export type ScalingReason =
   | import('./decide.js').DecisionReason
   | 'idle-pause' // idle for zero-duration: replicas paused
   | 'idle-remove' // paused for zero_remove_after (or cannot pause): scaled to 0
-  | 'wake'; // load or queued jobs for a function at zero: woken
+  | 'wake' // load or queued jobs for a function at zero: woken
+  | 'manual-hold'; // a manual scale holds (manual-scale.ts): kept at its count
 
 export interface LastDecision {
   /** ISO time of the decision. */

@@ -30,6 +30,8 @@ export class FunctionRoute {
   /** Set when the function was removed; parked requests then answer 404 instead of waiting. */
   retired = false;
   #rotation = 0;
+  /** How many of `replicas` carry an unreachable mark (0 keeps pickReplica on its allocation-free path). */
+  #unreachable = 0;
 
   constructor(
     readonly fn: QualifiedName,
@@ -52,9 +54,23 @@ export class FunctionRoute {
     this.limiter.resize(settings.maxConcurrency, maxQueue);
   }
 
-  /** Least-in-flight ready replica, or undefined when none is ready. */
-  pickReplica(): ReplicaSlot | undefined {
-    return pickLeastInFlight(this.replicas, this.#rotation++);
+  /**
+   * Least-in-flight ready replica, or undefined when none is ready. Replicas marked unreachable are skipped
+   * while others remain (when all are marked, all are tried again rather than stalling). `except` (the replica
+   * a retry just failed on) is never returned: then undefined means "wait for another replica".
+   */
+  pickReplica(except?: ReplicaSlot): ReplicaSlot | undefined {
+    if (this.#unreachable === 0 && except === undefined) return pickLeastInFlight(this.replicas, this.#rotation++);
+    const now = performance.now();
+    const eligible = this.replicas.filter((slot) => slot !== except && !this.#isUnreachable(slot, now));
+    if (eligible.length === 0 && except === undefined) return pickLeastInFlight(this.replicas, this.#rotation++);
+    return pickLeastInFlight(eligible, this.#rotation++);
+  }
+
+  /** A connect to `slot` failed: keep it out of rotation for `forMs` or until the provider drops it. */
+  markUnreachable(slot: ReplicaSlot, forMs: number): void {
+    if (slot.unreachableUntil === 0) this.#unreachable++;
+    slot.unreachableUntil = performance.now() + forMs;
   }
 
   /**
@@ -66,12 +82,21 @@ export class FunctionRoute {
     const previous = this.replicas;
     this.replicas = this.pools.slotsFor(endpoints);
     this.pools.retireMissing(previous, this.replicas);
+    this.#unreachable = this.replicas.reduce((n, slot) => n + (slot.unreachableUntil === 0 ? 0 : 1), 0);
     if (this.replicas.length > 0 && this.waiters.length > 0) this.#wakeWaiters();
   }
 
   /** The provider reported a start failure: parked requests re-check (and fail fast) instead of waiting. */
   recheckWaiters(): void {
     if (this.replicas.length === 0 && this.startFailure() !== undefined) this.#wakeWaiters();
+  }
+
+  #isUnreachable(slot: ReplicaSlot, now: number): boolean {
+    if (slot.unreachableUntil === 0) return false;
+    if (slot.unreachableUntil > now) return true;
+    slot.unreachableUntil = 0;
+    this.#unreachable--;
+    return false;
   }
 
   removeWaiter(waiter: ReplicaWaiter): void {
@@ -84,6 +109,7 @@ export class FunctionRoute {
     this.retired = true;
     this.pools.retireMissing(this.replicas, []);
     this.replicas = [];
+    this.#unreachable = 0;
     this.#wakeWaiters();
   }
 

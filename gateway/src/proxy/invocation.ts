@@ -18,6 +18,7 @@ import type { Startable } from './concurrency-limiter.js';
 import type { InvocationTracker } from './invocation-tracker.js';
 import type { ReplicaSlot } from './replica-pools.js';
 import { buildClientResponseHeaders, buildUpstreamRequestHeaders } from './upstream-headers.js';
+import { shouldRetryElsewhere, UNREACHABLE_HOLD_MS } from './upstream-retry.js';
 
 export interface InvocationContext {
   readonly tracker: InvocationTracker;
@@ -59,6 +60,9 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
   #holdsSlot = false;
   #timedOut = false;
   #slot: ReplicaSlot | undefined;
+  #retries = 0;
+  /** undici began writing the request to the current replica (from then on a failure is final). */
+  #requestStarted = false;
   #controller: Dispatcher.DispatchController | undefined;
   #timer: NodeJS.Timeout | undefined;
 
@@ -176,6 +180,7 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    this.#requestStarted = true;
     if (this.#phase === DONE) controller.abort(new Error('invocation already finished'));
   }
 
@@ -208,7 +213,10 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.#phase === DONE) return;
-    const failure = upstreamFailure(this.#timedOut ? new UpstreamDeadlineError() : error, this.route.settings.timeoutLimit);
+    if (this.#phase === DISPATCHED && !this.#timedOut && shouldRetryElsewhere({ requestStarted: this.#requestStarted, error, body: this.#body, retries: this.#retries })) {
+      if (this.#retryElsewhere()) return;
+    }
+    const failure = upstreamFailure(this.#timedOut ? new UpstreamDeadlineError() : error, this.route.settings.timeoutLimit, this.#requestStarted);
     if (this.#phase === RESPONDING) {
       // Status and part of the body already went out: all that is left is to cut the response short.
       this.res.destroy(failure);
@@ -224,14 +232,34 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#phase = DISPATCHED;
     this.#slot = slot;
+    this.#requestStarted = false;
     slot.inFlight++;
-    this.route.metrics.started();
+    if (this.#retries === 0) this.route.metrics.started();
     this.#timer = setTimeout(onDeadline, this.route.settings.timeoutMs, this);
     try {
       slot.pool.dispatch({ path: this.upstreamPath, method: this.req.method ?? 'GET', headers: this.#headers, body: this.#body }, this);
     } catch (error) {
       this.onResponseError(this.#controller as Dispatcher.DispatchController, error as Error);
     }
+  }
+
+  /**
+   * The replica refused the connection before anything was sent (most likely it was just killed and the
+   * provider has not dropped it yet): take it out of rotation and send the request to another ready replica.
+   * False when there is none (the caller then answers 502 as before). The function deadline restarts with
+   * the new dispatch; the failed connect itself is bounded by undici's connect timeout.
+   */
+  #retryElsewhere(): boolean {
+    const failed = this.#slot as ReplicaSlot;
+    this.route.markUnreachable(failed, UNREACHABLE_HOLD_MS);
+    const next = this.route.pickReplica(failed);
+    if (next === undefined) return false;
+    failed.inFlight--;
+    this.#slot = undefined;
+    this.#retries++;
+    this.#controller = undefined;
+    this.#dispatch(next);
+    return true;
   }
 
   #fail(error: FuntainerError, closeConnection = false): void {

@@ -8,6 +8,11 @@ import type { Endpoint } from '../provider/provider.js';
 
 export class ReplicaSlot {
   inFlight = 0;
+  /**
+   * performance.now() until which the picker skips this replica: a connect to it failed, so it is most likely
+   * dead and the provider has not noticed yet. 0 = eligible.
+   */
+  unreachableUntil = 0;
   constructor(
     readonly id: string,
     readonly url: string,

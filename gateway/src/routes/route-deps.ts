@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config.js';
 import type { FunctionTable } from '../functions/function-table.js';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { FunctionProvider } from '../provider/provider.js';
+import type { ManualScaleHolds } from '../autoscaler/manual-scale.js';
 
 export interface RouteDeps {
   readonly provider: FunctionProvider;
@@ -10,4 +11,6 @@ export interface RouteDeps {
   readonly config: GatewayConfig;
   /** The autoscaler's view of a function (target, current, paused, last decision) for GET /system/function. */
   readonly describeScaling?: ((fn: QualifiedName) => object | undefined) | undefined;
+  /** The autoscaler's manual-scale holds, so a scale-function is not undone at the next tick. */
+  readonly manualScale?: ManualScaleHolds | undefined;
 }

@@ -1,17 +1,19 @@
 /**
- * `POST /system/scale-function/<name>`: any replica count from 0 up (OpenFaaS CE clamps to [1,5], so it
- * cannot scale to zero through its API). The path names the function; the body's namespace wins over the
- * query's, which wins over function_namespace.
+ * `POST /system/scale-function/<name>`: 0 parks the function, other counts are clamped to its scale.min/max
+ * labels (OpenFaaS CE clamps to [1,5], so it cannot scale to zero through its API); 202 with a JSON body saying
+ * what was applied and how long the autoscaler holds it (scale-request.ts). The path names the function; the
+ * body's namespace wins over the query's, which wins over function_namespace.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { ScaleServiceRequestSchema } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
+import { applyScaleRequest } from './scale-request.js';
 import { methodTable } from './method-table.js';
 import { functionFromPath, parseJsonBody } from './request-parsing.js';
 import type { RouteDeps } from './route-deps.js';
 
 export function systemScaleRoutes(deps: RouteDeps): FastifyPluginAsync {
-  const { provider, config } = deps;
+  const { config } = deps;
   return async (app) => {
     methodTable(app, '/system/scale-function/:name', {
       POST: async (request, reply) => {
@@ -25,8 +27,7 @@ export function systemScaleRoutes(deps: RouteDeps): FastifyPluginAsync {
             details: { field: 'serviceName' },
           });
         }
-        await provider.scale(fn, body.replicas);
-        return reply.code(202).send();
+        return reply.code(202).send(await applyScaleRequest(deps, fn, body.replicas));
       },
     });
   };
