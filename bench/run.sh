@@ -2,11 +2,14 @@
 # `npm run bench`: every benchmark, each reporting ratios measured in one run (the machine is noisy; compare
 # figures only within a run). Not a test: nothing here passes or fails on a number.
 #
-#   bash bench/run.sh [watchdog] [gateway] [async] [coldstart]     (default: all)
+#   bash bench/run.sh [watchdog] [gateway] [async] [coldstart] [soak]   (default: all but soak, which takes 10 min)
+#   bash bench/run.sh soak [--minutes N]   (`npm run bench -- soak --minutes 3` for a shorter soak)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-WHICH=("$@"); [[ ${#WHICH[@]} -gt 0 ]] || WHICH=(watchdog gateway async coldstart)
+WHICH=(); SOAK_ARGS=()
+for a in "$@"; do if [[ $a == --* || $a =~ ^[0-9]+$ ]]; then SOAK_ARGS+=("$a"); else WHICH+=("$a"); fi; done
+[[ ${#WHICH[@]} -gt 0 ]] || WHICH=(watchdog gateway async coldstart)
 want() { local w; for w in "${WHICH[@]}"; do [[ $w == "$1" ]] && return 0; done; return 1; }
 
 bash scripts/env.sh
@@ -31,6 +34,11 @@ if want gateway; then
   for _ in $(seq 1 100); do curl -fsS "http://$IP:8080/_/ready" >/dev/null 2>&1 && break; sleep 0.05; done
   FUNCTION_URL="http://$IP:8080/" FUNCTION_PID="$(docker inspect -f '{{.State.Pid}}' "$CID")" bash bench/gateway.sh 10s 32
   docker rm -f "$CID" >/dev/null 2>&1 || true
+fi
+
+if want soak; then
+  echo; echo "==== soak: sync + async load, rolling update every minute, RSS every 10 s"
+  node bench/soak.mjs "${SOAK_ARGS[@]+"${SOAK_ARGS[@]}"}"
 fi
 
 if want async; then
