@@ -20,27 +20,43 @@ export interface ConvergeQueueDeps {
   readonly signal: AbortSignal;
 }
 
+interface QueuedPass {
+  /** The replicas the pass started or adopted answering ready (or giving up). */
+  readonly settled: Promise<void>;
+}
+
 export class ConvergeQueue {
-  readonly #pending = new Map<string, Promise<void>>();
+  readonly #pending = new Map<string, Promise<QueuedPass>>();
 
   constructor(private readonly deps: ConvergeQueueDeps) {}
 
-  /** Queues one pass for the function key; resolves when it ran. Never rejects (failures are logged). */
-  request(key: string): Promise<void> {
+  /**
+   * Queues one pass for the function key; resolves when it ran and, unless `waitReady` is false, once the
+   * replicas it started or adopted answered ready (awaited off the lock). Never rejects (failures are logged).
+   */
+  async request(key: string, waitReady = true): Promise<void> {
+    const pass = await (this.#pending.get(key) ?? this.#queue(key));
+    if (waitReady) await pass.settled;
+  }
+
+  #queue(key: string): Promise<QueuedPass> {
     const { lock, sets, store, reconciler, logger, signal } = this.deps;
-    if (signal.aborted) return Promise.resolve();
-    const queued = this.#pending.get(key);
-    if (queued) return queued;
-    const pass = lock.run(key, async () => {
+    const none: QueuedPass = { settled: Promise.resolve() };
+    if (signal.aborted) return Promise.resolve(none);
+    const pass = lock.run(key, async (): Promise<QueuedPass> => {
       this.#pending.delete(key);
       const set = sets.get(key);
-      if (!set) return;
+      if (!set) return none;
       const fresh = await store.load(set.fn);
       if (!fresh) set.definition = undefined;
       else if (!set.definition || fresh.revision > set.definition.revision) set.definition = fresh;
-      await reconciler.converge(set);
+      const result = await reconciler.converge(set);
       if (!set.definition) sets.delete(key);
-    }).catch((err: unknown) => logger.warn({ fn: key, err: errorMessage(err) }, 'reconcile failed'));
+      return result;
+    }).catch((err: unknown) => {
+      logger.warn({ fn: key, err: errorMessage(err) }, 'reconcile failed');
+      return none;
+    });
     this.#pending.set(key, pass);
     return pass;
   }

@@ -68,7 +68,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger, options.imagePolicy);
     this.#secrets = new ProviderSecrets({ ...options, scope });
     // A generation's secrets directory is made (or remade, after a restart) before any of its replicas.
-    const reconcilerSettings = { ...options, prepareLaunch: this.#secrets.prepare };
+    const reconcilerSettings = { ...options, prepareLaunch: this.#secrets.prepare, requestPass: (set: ReplicaSet) => void this.#converges.request(functionKey(set.fn)) };
     this.#reconciler = new Reconciler(this.#engine, this.#images, reconcilerSettings, (set) => this.#emit(set), logger, this.#lifetime.signal);
     this.#pauser = new Pauser({
       engine: this.#engine, settings: options, changed: (set) => this.#emit(set), logger, signal: this.#lifetime.signal,
@@ -84,22 +84,25 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   async deploy(spec: FunctionDeployment): Promise<void> {
     const fn = qualifiedNameOf(spec);
     await this.#validate(spec);
-    await this.#lock.run(functionKey(fn), async () => {
+    const pass = await this.#lock.run(functionKey(fn), async () => {
       if (this.#sets.get(functionKey(fn))?.definition || (await this.#store.load(fn))) throw functionExists(fn);
-      await this.#images.ensure(spec.image);
+      const facts = await this.#images.ensure(spec.image);
       const definition: StoredDefinition = { spec: { ...spec, namespace: fn.namespace }, replicas: initialReplicas(spec), generation: 1, revision: 1, createdAt: new Date() };
       await this.#store.save(definition);
       const set = new ReplicaSet(fn, definition);
+      set.image = { ref: spec.image, facts };
       this.#sets.set(functionKey(fn), set);
-      await this.#reconciler.converge(set);
+      return this.#reconciler.converge(set);
     });
+    await this.#settle(functionKey(fn), pass);
   }
 
   async update(spec: FunctionDeployment): Promise<void> {
     const fn = qualifiedNameOf(spec);
-    await this.#change(fn, async (current) => {
+    await this.#change(fn, async (current, set) => {
       await this.#validate(spec);
-      await this.#images.ensure(spec.image);
+      const facts = await this.#images.ensure(spec.image);
+      if (set) set.image = { ref: spec.image, facts };
       return { ...current, spec: { ...spec, namespace: fn.namespace }, generation: current.generation + 1 };
     });
   }
@@ -205,14 +208,14 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   }
 
   /** Read-modify-write of a stored definition under the function's lock, then converge to it. */
-  async #change(fn: QualifiedName, next: (current: StoredDefinition) => Promise<StoredDefinition>): Promise<void> {
+  async #change(fn: QualifiedName, next: (current: StoredDefinition, set: ReplicaSet | undefined) => Promise<StoredDefinition>): Promise<void> {
     const key = functionKey(fn);
-    await this.#lock.run(key, async () => {
+    const pass = await this.#lock.run(key, async () => {
       const stored = await this.#store.load(fn);
       if (!stored) throw functionNotFound(fn);
       const local = this.#sets.get(key)?.definition;
       const current = local && local.revision > stored.revision ? local : stored;
-      const definition = { ...(await next(current)), revision: current.revision + 1 };
+      const definition = { ...(await next(current, this.#sets.get(key))), revision: current.revision + 1 };
       await this.#store.save(definition);
       const set = this.#sets.get(key) ?? new ReplicaSet(fn, definition);
       set.definition = definition;
@@ -220,8 +223,19 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
       this.#sets.set(key, set);
       // Scaling (or updating) a paused function ends the pause; scaling it to 0 removes the frozen replicas.
       if (definition.replicas > 0) await this.#pauser.unpause(set);
-      await this.#reconciler.converge(set);
+      return this.#reconciler.converge(set);
     });
+    await this.#settle(key, pass);
+  }
+
+  /**
+   * Waits, off the function's lock, for the replicas a pass started to answer ready, then for the pass their
+   * readiness asked for (it retires what they replace): callers still get "deployed means serving", while a
+   * deploy or scale arriving meanwhile is answered instead of queueing behind a slow start.
+   */
+  async #settle(key: string, pass: { readonly settled: Promise<void> }): Promise<void> {
+    await pass.settled;
+    await this.#converges.request(key, false);
   }
 
   async #validate(spec: FunctionDeployment): Promise<void> {

@@ -27,7 +27,7 @@ export interface PauserDeps {
   /** Called after every change of a set's ready endpoints. */
   readonly changed: (set: ReplicaSet) => void;
   /** The reconciler's readiness wait: `ready` on success; the replica is removed if it never answers. */
-  readonly becomeReady: (set: ReplicaSet, replica: Replica) => Promise<void>;
+  readonly becomeReady: (set: ReplicaSet, replica: Replica) => Promise<unknown>;
   readonly logger: ProviderLogger;
   readonly signal: AbortSignal;
 }

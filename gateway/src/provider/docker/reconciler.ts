@@ -4,8 +4,10 @@
  *     are alive), and follow pauses/unpauses made elsewhere;
  *  2. adopt containers this process does not know yet (restart, second gateway): running ones once they answer
  *     ready, paused ones as paused;
- *  3. unless the function is paused, prepare the generation's secrets directory, launch every missing slot of the
- *     current generation and wait for it to be ready;
+ *  3. unless the function is paused, prepare the generation's secrets directory and launch every missing slot of
+ *     the current generation; its readiness is awaited in the background, off the function's lock (a deploy or
+ *     scale arriving during a slow start is answered, not queued behind it), and a replica turning ready asks for
+ *     another pass, which retires what it replaces;
  *  4. retire what is no longer wanted (extra slots; older generations once the new one is fully ready):
  *     out of the endpoints first, then drain, then `docker stop` with a grace period, then remove.
  * Failures of single replicas are logged and left for the next pass (events and the sweep trigger one).
@@ -13,6 +15,7 @@
 import type { FunctionDeployment } from '@funtainer/core/contracts';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { ProviderLogger } from './docker-provider-options.js';
+import type { ImageFacts } from './container-spec.js';
 import type { ImageResolver } from './image-resolver.js';
 import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import type { Replica, ReplicaSet } from './replica-set.js';
@@ -28,6 +31,8 @@ export interface ReconcilerSettings {
   readonly inFlight?: ((endpointId: string) => number) | undefined;
   /** Runs before a generation's replicas are created (its secrets directory); a failure skips the launches. */
   readonly prepareLaunch?: (spec: FunctionDeployment, fn: QualifiedName & { readonly generation: number }) => Promise<void>;
+  /** Asks for another pass (the provider's converge queue): a replica became ready and may replace others. */
+  readonly requestPass?: (set: ReplicaSet) => void;
 }
 
 export class Reconciler {
@@ -41,7 +46,12 @@ export class Reconciler {
     private readonly signal: AbortSignal,
   ) {}
 
-  async converge(set: ReplicaSet): Promise<void> {
+  /**
+   * One pass. Resolves once containers are launched and retired; `settled` resolves when the replicas this pass
+   * started have answered ready (or given up), so a caller can wait for them without holding the lock.
+   */
+  async converge(set: ReplicaSet): Promise<{ readonly settled: Promise<void> }> {
+    const waits: Promise<unknown>[] = [];
     const listed = await this.engine.list(set.fn);
     set.pruneDead(new Set(listed.map((o) => o.id)));
     const observed = listed.map((o) => (set.isDead(o.id) ? { ...o, running: false, paused: false } : o));
@@ -59,18 +69,17 @@ export class Reconciler {
     const adopt = [...alive.values()].filter((o) => !set.get(o.id) && o.identity.generation === generation && o.identity.slot < desired);
     // Paused containers found by a restarted or second gateway stay paused: the first request unpauses them.
     for (const o of adopt.filter((a) => a.paused)) set.put({ id: o.id, identity: o.identity, url: o.url, state: 'paused' });
-    await Promise.all([
-      ...thawed.map((replica) => this.becomeReady(set, replica)),
-      ...adopt.filter((o) => o.running).map((o) => this.becomeReady(set, { id: o.id, identity: o.identity, url: o.url, state: 'starting' })),
-    ]);
+    for (const replica of thawed) waits.push(this.#readyInBackground(set, replica));
+    for (const o of adopt.filter((a) => a.running)) waits.push(this.#readyInBackground(set, { id: o.id, identity: o.identity, url: o.url, state: 'starting' }));
 
     // While paused, a missing slot is not relaunched: it would take traffic the policy wants at zero. Unpause does.
     if (definition && !set.isPaused()) {
       const taken = new Set(set.replicas().filter((r) => r.identity.generation === generation && r.state !== 'draining').map((r) => r.identity.slot));
       const missing = [...Array(desired).keys()].filter((slot) => !taken.has(slot));
       if (missing.length > 0 && (await this.#prepare(set, definition.spec, generation))) {
-        const image = await this.images.ensure(definition.spec.image);
-        await Promise.all(missing.map((slot) => this.#launch(set, { ...set.fn, generation, slot }, image)));
+        const image = await this.#image(set, definition.spec.image);
+        const launched = await Promise.all(missing.map((slot) => this.#launch(set, { ...set.fn, generation, slot }, image)));
+        waits.push(...launched.map((l) => l.ready));
       }
     }
 
@@ -81,6 +90,7 @@ export class Reconciler {
       .filter((r) => r.state !== 'draining')
       .filter((r) => r.identity.slot >= desired || (r.identity.generation !== generation && currentReady >= desired));
     await Promise.all(unwanted.map((r) => this.#retire(set, r)));
+    return { settled: Promise.all(waits).then(() => undefined) };
   }
 
   /**
@@ -112,13 +122,15 @@ export class Reconciler {
     }
   }
 
-  async #launch(set: ReplicaSet, identity: ReplicaIdentity, image: { user: string }): Promise<void> {
+  /** Launches one replica; resolves (wrapped: an async function would flatten it) to its background readiness wait. */
+  async #launch(set: ReplicaSet, identity: ReplicaIdentity, image: { user: string }): Promise<{ readonly ready: Promise<unknown> }> {
+    const none = { ready: Promise.resolve() };
     const spec = set.definition?.spec;
-    if (!spec) return;
+    if (!spec) return none;
     try {
       const { id, url } = await this.engine.launch(spec, identity, image);
       set.refusal = undefined;
-      await this.becomeReady(set, { id, identity, url, state: 'starting' });
+      return { ready: this.#readyInBackground(set, { id, identity, url, state: 'starting' }) };
     } catch (err) {
       this.#warn(set, 'launch replica', err);
       if (err instanceof FuntainerError && err.code === 'FUNTAINER_ERR_REPLICA_REFUSED') {
@@ -126,11 +138,29 @@ export class Reconciler {
         // listeners learn of it now: requests waiting for a replica fail fast instead of at ready_timeout
         this.changed(set);
       }
+      return none;
     }
   }
 
-  /** Tracks the replica as starting and waits for its watchdog; a replica that never gets ready is removed. */
-  async becomeReady(set: ReplicaSet, replica: Replica): Promise<void> {
+  /**
+   * The image facts (its user) of the function's image, checked with the engine once per image reference: the
+   * deploy or update that named it already did, and every later pass reuses that answer.
+   */
+  async #image(set: ReplicaSet, ref: string): Promise<ImageFacts> {
+    if (set.image?.ref !== ref) set.image = { ref, facts: await this.images.ensure(ref) };
+    return set.image.facts;
+  }
+
+  /** Tracks the replica as starting at once; its readiness is awaited off the pass, then another pass is asked for. */
+  #readyInBackground(set: ReplicaSet, replica: Replica): Promise<void> {
+    return this.becomeReady(set, replica).then(
+      (ready) => { if (ready) this.settings.requestPass?.(set); },
+      (err: unknown) => this.#warn(set, 'wait for readiness', err),
+    );
+  }
+
+  /** Tracks the replica as starting and waits for its watchdog (true once ready); one never ready is removed. */
+  async becomeReady(set: ReplicaSet, replica: Replica): Promise<boolean> {
     set.put(replica);
     const started = Date.now();
     const ready = replica.url !== undefined &&
@@ -138,16 +168,17 @@ export class Reconciler {
         pollMs: this.settings.readyPollMs, deadlineMs: this.settings.readyTimeoutMs, signal: this.signal,
         abandoned: () => set.get(replica.id)?.state !== 'starting',
       }));
-    if (set.get(replica.id)?.state !== 'starting') return; // gone or retired meanwhile
+    if (set.get(replica.id)?.state !== 'starting') return false; // gone or retired meanwhile
     if (ready) {
       this.#apply(set, set.setState(replica.id, 'ready'));
       this.logger.info({ fn: set.fn, replica: replica.id.slice(0, 12), readyMs: Date.now() - started }, 'replica ready');
-      return;
+      return true;
     }
-    if (this.signal.aborted) return;
+    if (this.signal.aborted) return false;
     this.#warn(set, 'wait for readiness', new Error(`not ready within ${this.settings.readyTimeoutMs} ms`));
     set.delete(replica.id);
     await this.engine.remove(replica.id).catch((err) => this.#warn(set, 'remove unready replica', err));
+    return false;
   }
 
   /** Out of rotation first, so no new request reaches it; then drain, stop (watchdog drains on SIGTERM), remove. */

@@ -8,6 +8,7 @@ import type { FunctionPhase } from '@funtainer/core/contracts';
 import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { Endpoint } from '../provider.js';
+import type { ImageFacts } from './container-spec.js';
 import type { ReplicaIdentity, StoredDefinition } from './labels.js';
 
 export type ReplicaState = 'starting' | 'ready' | 'draining' | 'paused';
@@ -32,6 +33,8 @@ export class ReplicaSet {
   #endpoints: readonly Endpoint[] = [];
   /** The engine's last refusal of a replica of this definition; cleared by a successful launch or a new definition. */
   refusal: { readonly error: FuntainerError; readonly at: Date } | undefined;
+  /** The engine's answer for the definition's image, so a deploy checks it once (reconciler.ts). */
+  image: { readonly ref: string; readonly facts: ImageFacts } | undefined;
 
   constructor(fn: QualifiedName, definition: StoredDefinition) {
     this.fn = fn;
