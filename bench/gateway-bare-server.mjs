@@ -1,4 +1,4 @@
-// The limit: a bare node:http server answering a small JSON, as in perf-facts.md. Prints its port.
+// The limit: a bare node:http server answering a small JSON, as in docs/performance-reference.md. Prints its port.
 import { createServer } from 'node:http';
 const body = JSON.stringify({ ok: true });
 const server = createServer((req, res) => {

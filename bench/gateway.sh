@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Gateway proxy benchmark, one run, same machine state for every target (perf-facts.md: compare ratios only).
+# Gateway proxy benchmark, one run, same machine state for every target (compare ratios only:
+# docs/performance-reference.md).
 #   bash bench/gateway.sh [duration=10s] [connections=32]
 # Targets: bare node:http server (the limit), the function container directly (when FUNCTION_URL is set,
 # e.g. the echo fixture in module mode), and the gateway in front of each; beside the gateway, the cheapest Node

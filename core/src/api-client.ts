@@ -1,6 +1,6 @@
 /**
  * Typed client for the Funtainer/OpenFaaS gateway API, shared by the CLI, the tests and the queue-worker.
- * Requests mirror faas-cli's wire protocol (openfaas-compat.md §13) so the same calls work against OpenFaaS.
+ * Requests mirror faas-cli's wire protocol (docs/openfaas-compat.md §13) so the same calls work against OpenFaaS.
  */
 import type { FunctionDeploymentInput, FunctionStatus } from './contracts.js';
 import { GatewayError } from './api-client-errors.js';

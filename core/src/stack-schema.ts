@@ -1,6 +1,6 @@
 /**
- * The stack.yml schema: OpenFaaS's (go-sdk stack/schema.go, openfaas-compat.md §9.1) plus Funtainer's optional
- * extras, which faas-cli ignores. Objects are strict so a typo is reported instead of silently ignored.
+ * The stack.yml schema: OpenFaaS's (go-sdk stack/schema.go, docs/openfaas-compat.md §9.1) plus Funtainer's
+ * optional extras, which faas-cli ignores. Objects are strict so a typo is reported instead of silently ignored.
  */
 import { z } from 'zod';
 import { NameSchema } from './contracts.js';

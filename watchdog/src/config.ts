@@ -1,7 +1,7 @@
 /**
  * Watchdog configuration, read from the OpenFaaS of-watchdog environment names so existing OpenFaaS images and
- * templates run unchanged (see openfaas-compat.md §6.1). Parsed once from an injected env map, validated with every
- * problem collected, then frozen. Only this module and main.ts look at environment variables.
+ * templates run unchanged (see docs/openfaas-compat.md §6.1). Parsed once from an injected env map, validated with
+ * every problem collected, then frozen. Only this module and main.ts look at environment variables.
  */
 import { parseBoolean, parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
 import { ConfigError } from './errors.js';

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { HEADERS } from '@funtainer/core/headers';
 
-/** Marker values used by OpenFaaS (openfaas-compat.md §2). */
+/** Marker values used by OpenFaaS (docs/openfaas-compat.md §2). */
 export const INTERNAL_MARKER = Object.freeze({
   watchdog: 'of-watchdog',
   concurrencyLimiter: 'faas-middleware',

@@ -1,5 +1,5 @@
 /**
- * Accepting/draining state and the lock file (openfaas-compat.md §6.3).
+ * Accepting/draining state and the lock file (docs/openfaas-compat.md §6.3).
  *
  * The lock file (`<os.tmpdir()>/.lock`) is what `-run-healthcheck` and exec-style probes look at, so it is written
  * only after the server listens and deleted as the first step of a drain. State lives in this object, created per

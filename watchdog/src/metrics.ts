@@ -1,5 +1,5 @@
 /**
- * The three of-watchdog metrics (openfaas-compat.md §5.3), kept by hand and rendered as Prometheus text.
+ * The three of-watchdog metrics (docs/openfaas-compat.md §5.3), kept by hand and rendered as Prometheus text.
  *
  * No prom-client: the watchdog has zero runtime packages, and recording must cost almost nothing on the module-mode
  * hot path. A series is found with two Map lookups (method, then status code) and updated in place; no strings are

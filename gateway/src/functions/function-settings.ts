@@ -1,7 +1,7 @@
 /**
  * What the gateway needs to know about a function to serve it, derived from its labels: one timeout for the
- * whole call (landscape §2 #2: timeouts that disagree between layers are the top OpenFaaS support question),
- * a concurrency bound, and whether invoking it needs credentials. Pure functions, unit-tested.
+ * whole call (docs/openfaas-compat.md §11: timeouts that disagree between layers are the top OpenFaaS support
+ * question), a concurrency bound, and whether invoking it needs credentials. Pure functions, unit-tested.
  */
 import { LABELS } from '@funtainer/core/labels';
 import { formatDurationMs, parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';

@@ -1,6 +1,6 @@
 /**
  * The gateway's Prometheus metrics, under OpenFaaS' names and labels so existing dashboards and alert rules
- * work (openfaas-compat §5.1), plus ours. A Registry is passed in (never the global one) so tests can build
+ * work (docs/openfaas-compat.md §5.1), plus ours. A Registry is passed in (never the global one) so tests can build
  * many gateways. The hot path only touches pre-resolved label children through FunctionMetrics; gauges
  * that mirror state (in-flight, queue depth) are read at scrape time instead of being updated per request.
  */

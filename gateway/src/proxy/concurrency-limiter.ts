@@ -1,5 +1,5 @@
 /**
- * Per-function bound on in-flight requests with a bounded FIFO wait queue (landscape §2 #20: an unbounded
+ * Per-function bound on in-flight requests with a bounded FIFO wait queue (docs/openfaas-compat.md §11: an unbounded
  * queue turns overload into memory exhaustion; a tiny one into spurious errors). Callers are objects with a
  * `start()` method, so queueing allocates no closure per request.
  */

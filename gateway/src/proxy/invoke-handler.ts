@@ -1,6 +1,6 @@
 /**
- * The raw node:http handler for `/function/<name>[/<path>]`, served in front of Fastify (perf-facts: a plain
- * handler plus an undici Pool is the fastest proxy shape measured here). It resolves the function
+ * The raw node:http handler for `/function/<name>[/<path>]`, served in front of Fastify: a plain handler plus an
+ * undici Pool is the fastest proxy shape measured here (docs/performance-reference.md). It resolves the function
  * synchronously, checks private-function credentials, then hands the request to an Invocation.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * The request sequences the real faas-cli sends (openfaas-compat §13), replayed as raw HTTP against a
+ * The request sequences the real faas-cli sends (docs/openfaas-compat.md §13), replayed as raw HTTP against a
  * listening gateway: headers, bodies and the status codes faas-cli branches on.
  */
 import t from 'tap';

@@ -42,7 +42,7 @@ export function resolveExecutable(command: string, pathEnv: string | undefined):
 }
 
 /**
- * CGI-style environment (openfaas-compat.md §2): every request header `a-b` becomes `Http_A_B` (Go canonical
+ * CGI-style environment (docs/openfaas-compat.md §2): every request header `a-b` becomes `Http_A_B` (Go canonical
  * capitalisation, first value), plus Http_Method, Http_Path and Http_Query when there is a query. So the call id
  * reaches a shell function as $Http_X_Call_Id.
  */

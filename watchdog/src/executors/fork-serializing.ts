@@ -1,8 +1,8 @@
 /**
  * serializing mode: fork per request, whole body → stdin, whole stdout → one response with X-Duration-Seconds.
  *
- * Failure semantics follow of-watchdog (openfaas-compat.md §6.2): a non-zero exit answers 500 with Go's error text
- * (`exit status 1`), and exec_timeout answers 500 with `signal: killed`, not 504 — existing OpenFaaS clients of
+ * Failure semantics follow of-watchdog (docs/openfaas-compat.md §6.2): a non-zero exit answers 500 with Go's error
+ * text (`exit status 1`), and exec_timeout answers 500 with `signal: killed`, not 504 — existing OpenFaaS clients of
  * serializing functions see exactly what they saw before. Our 500s carry X-OpenFaaS-Internal so they can be told
  * apart from a function's own output. Stdout is capped like the request body so one call cannot exhaust memory.
  */
