@@ -1,8 +1,23 @@
 // Lint rules for the whole workspace. Type-aware rules are left out on purpose: `tsc -b` already type-checks
 // everything, and a type-aware lint pass would double the CI time for little gain.
+import { fileURLToPath } from 'node:url';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import tseslint from 'typescript-eslint';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Which package directory may not import which (issue 10, "Structure"). Each seam points one way: the provider
+ * implements interfaces it owns and knows nothing of the autoscaler that drives it.
+ */
+const layerZones = [
+  {
+    target: 'gateway/src/provider',
+    from: 'gateway/src/autoscaler',
+    message: 'The provider takes nothing from the autoscaler: seam interfaces it implements live in gateway/src/provider/.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['test/fixtures/import-cycle/**', '**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.cjs', 'build/**', '.funtainer/**'] },
@@ -30,7 +45,10 @@ export default tseslint.config(
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['*/tsconfig.json'], noWarnOnMultipleProjects: true })],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { basePath: here, zones: layerZones }],
+    },
   },
   {
     // Function handlers follow the OpenFaaS node templates: CommonJS modules.
