@@ -19,6 +19,19 @@ const layerZones = [
   },
 ];
 
+/**
+ * Test doubles and harnesses live in one `src/testing/` directory per package; only tests, test contracts and
+ * other testing modules may import them, so no shipped module can come to depend on a fake (and the gateway
+ * image leaves dist/testing out).
+ */
+const testingZones = [
+  {
+    target: '{core,gateway,watchdog,queue-worker,cli}/src/**',
+    from: ['*/src/testing/**'],
+    message: 'Shipped code must not import test doubles (src/testing/); only *.test.ts, *.contract.ts and testing/ may.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['test/fixtures/import-cycle/**', '**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.cjs', 'build/**', '.funtainer/**'] },
   ...tseslint.configs.recommended,
@@ -49,6 +62,12 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-restricted-paths': ['error', { basePath: here, zones: layerZones }],
     },
+  },
+  {
+    // Shipped modules: the layer zones plus the testing zone (tests and test scaffolding keep only the former).
+    files: ['*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.contract.ts', '*/src/testing/**'],
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: here, zones: [...layerZones, ...testingZones] }] },
   },
   {
     // Function handlers follow the OpenFaaS node templates: CommonJS modules.

@@ -6,7 +6,7 @@
  */
 import type { QualifiedName } from '@funtainer/core/names';
 import type { PausableProvider } from '../provider/pausable-provider.js';
-import type { EndpointWatch, ReplicaQuery } from './provider-views.js';
+import type { EndpointWatch, ReplicaQuery } from '../autoscaler/provider-views.js';
 
 type Inner = ReplicaQuery & EndpointWatch;
 
