@@ -8,10 +8,16 @@ import tseslint from 'typescript-eslint';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * Which package directory may not import which (issue 10, "Structure"). Each seam points one way: the provider
- * implements interfaces it owns and knows nothing of the autoscaler that drives it.
+ * Which package directory may not import which (issue 10, "Structure"). Each seam points one way: the proxy
+ * (the request path) uses the per-function state, admission and balancing of functions/, never the reverse; the
+ * provider implements interfaces it owns and knows nothing of the autoscaler that drives it.
  */
 const layerZones = [
+  {
+    target: 'gateway/src/functions',
+    from: 'gateway/src/proxy',
+    message: 'functions/ must not import proxy/: the proxy depends on functions/, not the reverse.',
+  },
   {
     target: 'gateway/src/provider',
     from: 'gateway/src/autoscaler',
