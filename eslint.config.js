@@ -1,8 +1,42 @@
 // Lint rules for the whole workspace. Type-aware rules are left out on purpose: `tsc -b` already type-checks
 // everything, and a type-aware lint pass would double the CI time for little gain.
+import { fileURLToPath } from 'node:url';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import tseslint from 'typescript-eslint';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Which package directory may not import which (issue 10, "Structure"). Each seam points one way: the proxy
+ * (the request path) uses the per-function state, admission and balancing of functions/, never the reverse; the
+ * provider implements interfaces it owns and knows nothing of the autoscaler that drives it.
+ */
+const layerZones = [
+  {
+    target: 'gateway/src/functions',
+    from: 'gateway/src/proxy',
+    message: 'functions/ must not import proxy/: the proxy depends on functions/, not the reverse.',
+  },
+  {
+    target: 'gateway/src/provider',
+    from: 'gateway/src/autoscaler',
+    message: 'The provider takes nothing from the autoscaler: seam interfaces it implements live in gateway/src/provider/.',
+  },
+];
+
+/**
+ * Test doubles and harnesses live in one `src/testing/` directory per package; only tests, test contracts and
+ * other testing modules may import them, so no shipped module can come to depend on a fake (and the gateway
+ * image leaves dist/testing out).
+ */
+const testingZones = [
+  {
+    target: '{core,gateway,watchdog,queue-worker,cli}/src/**',
+    from: ['*/src/testing/**'],
+    message: 'Shipped code must not import test doubles (src/testing/); only *.test.ts, *.contract.ts and testing/ may.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['test/fixtures/import-cycle/**', '**/dist/**', '**/node_modules/**', 'bench/results/**', '**/*.cjs', 'build/**', '.funtainer/**'] },
@@ -30,7 +64,16 @@ export default tseslint.config(
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['*/tsconfig.json'], noWarnOnMultipleProjects: true })],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { basePath: here, zones: layerZones }],
+    },
+  },
+  {
+    // Shipped modules: the layer zones plus the testing zone (tests and test scaffolding keep only the former).
+    files: ['*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.contract.ts', '*/src/testing/**'],
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: here, zones: [...layerZones, ...testingZones] }] },
   },
   {
     // Function handlers follow the OpenFaaS node templates: CommonJS modules.

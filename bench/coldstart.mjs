@@ -28,7 +28,7 @@ import { buildContainerCreateOptions } from '@funtainer/gateway/provider/docker/
 import Docker from 'dockerode';
 import { createAutoscaling } from '@funtainer/gateway/autoscaler/autoscaling';
 import { loadAutoscalingConfig } from '@funtainer/gateway/autoscaler/autoscaling-config';
-import { isPausableProvider } from '@funtainer/gateway/autoscaler/pausable-provider';
+import { isPausableProvider } from '@funtainer/gateway/provider/pausable-provider';
 import { createDockerTestRun, dockerUnavailableReason, ensureEchoImage } from '../test/dist/helpers/docker.js';
 import { prometheusUnavailableReason, startPrometheus } from '../test/dist/helpers/prometheus.js';
 

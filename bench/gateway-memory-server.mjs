@@ -3,7 +3,7 @@
 import { Registry } from 'prom-client';
 import { buildGateway } from '../gateway/dist/app.js';
 import { loadConfig } from '../gateway/dist/config.js';
-import { MemoryProvider } from '../gateway/dist/provider/memory-provider.js';
+import { MemoryProvider } from '../gateway/dist/testing/memory-provider.js';
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 
 const upstream = process.env.UPSTREAM_URL;

@@ -28,7 +28,7 @@ import type { ManualScaleHolds } from './autoscaler/manual-scale.js';
 import { createInvokeHandler } from './proxy/invoke-handler.js';
 import { InvocationTracker } from './proxy/invocation-tracker.js';
 import { FUNCTION_PREFIX } from './proxy/invocation-path.js';
-import { ReplicaPools } from './proxy/replica-pools.js';
+import { ReplicaPools } from './functions/replica-pools.js';
 import { systemFunctionRoutes } from './routes/system-functions.js';
 import { healthRoutes, systemInfoRoutes } from './routes/system-info.js';
 import { systemLogRoutes } from './routes/system-logs.js';

@@ -10,7 +10,7 @@ import { loadConfig } from '@funtainer/gateway/config';
 import { asyncPlugins } from '@funtainer/gateway/async/async-plugins';
 import { createBullmqQueuer } from '@funtainer/gateway/async/bullmq-queuer';
 import type { RequestQueuer } from '@funtainer/gateway/async/request-queuer';
-import { MemoryProvider } from '@funtainer/gateway/provider/memory-provider';
+import { MemoryProvider } from '@funtainer/gateway/testing/memory-provider';
 
 export interface TestGatewayOptions {
   readonly redisUrl: string;

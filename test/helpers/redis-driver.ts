@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { QueueDriver } from '@funtainer/gateway/async/memory-queuer';
+import type { QueueDriver } from '@funtainer/gateway/testing/memory-queuer';
 
 export function createBullmqDriver(url: string, queueName: string): QueueDriver & { close(): Promise<void> } {
   const connection = new Redis(url, { maxRetriesPerRequest: null });

@@ -4,7 +4,7 @@ import { FuntainerError } from '@funtainer/core/errors';
 import { parseQualifiedName } from '@funtainer/core/names';
 import { asyncRoutes, type AsyncAccess } from './async-routes.js';
 import { isValidCallId } from './async-request.js';
-import { createMemoryQueuer } from './memory-queuer.js';
+import { createMemoryQueuer } from '../testing/memory-queuer.js';
 
 const ADMIN = `Basic ${Buffer.from('admin:secret').toString('base64')}`;
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Registry } from 'prom-client';
-import { createMemoryQueuer } from './memory-queuer.js';
+import { createMemoryQueuer } from '../testing/memory-queuer.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 import { queueRequest } from './queuer.contract.js';
 

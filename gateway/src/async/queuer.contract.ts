@@ -5,7 +5,7 @@
  */
 import type { Test } from 'tap';
 import type { QueueRequest } from '@funtainer/core/contracts';
-import type { QueueDriver } from './memory-queuer.js';
+import type { QueueDriver } from '../testing/memory-queuer.js';
 import type { RequestQueuer, Retention } from './request-queuer.js';
 
 /** What a case may ask of a fresh queuer; implementations map it onto their own options. */

@@ -1,6 +1,6 @@
 /**
  * The seam between the async routes and the job store (faas-provider's RequestQueuer, widened with status and
- * control). Routes depend on this interface only; bullmq-queuer.ts is the real one, memory-queuer.ts the fake,
+ * control). Routes depend on this interface only; bullmq-queuer.ts is the real one, testing/memory-queuer.ts the fake,
  * and both pass queuer.contract.ts.
  *
  * Errors: implementations throw FuntainerError with QUEUE_UNAVAILABLE (store unreachable: nothing was stored),

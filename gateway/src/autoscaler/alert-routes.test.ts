@@ -1,7 +1,7 @@
 import t from 'tap';
 import Fastify from 'fastify';
 import { alertRoutes, alertTargetReplicas } from './alert-routes.js';
-import { createMemoryFixture } from './memory-fixtures.js';
+import { createMemoryFixture } from '../testing/memory-fixtures.js';
 import { DEFAULT_SCALING_SETTINGS } from './scaling-settings.js';
 
 const webhook = (status: string, alerts: Array<{ status: string; fn: string }>) => ({

@@ -6,7 +6,7 @@ import { createAutoscaler, type AutoscalerOptions } from './autoscaler.js';
 import { createAutoscalerMetrics } from './autoscaler-metrics.js';
 import { ManualClock } from './clock.js';
 import type { LeaderLease } from './lease.js';
-import { createMemoryFixture } from './memory-fixtures.js';
+import { createMemoryFixture } from '../testing/memory-fixtures.js';
 import { createMetricsSource } from './create-metrics-source.js';
 import { MetricsUnavailableError } from './metrics-source.js';
 import { createWaker } from './wake.js';

@@ -14,7 +14,7 @@ import { alwaysLeader, type LeaderLease } from './lease.js';
 import { silentLog, type AutoscalerLog } from './log.js';
 import { ManualHolds, type ManualHold } from './manual-scale.js';
 import { ZERO_LOAD, type LoadReadings, type MetricsSource } from './metrics-source.js';
-import type { PausableProvider } from './pausable-provider.js';
+import type { PausableProvider } from '../provider/pausable-provider.js';
 import type { FunctionLister, ReplicaQuery } from './provider-views.js';
 import { ScalingStateStore, type FunctionScalingState } from './scaling-state.js';
 import type { Waker } from './wake.js';

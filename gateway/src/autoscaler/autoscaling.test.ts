@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { loadAutoscalingConfig } from './autoscaling-config.js';
 import { createAutoscaling } from './autoscaling.js';
 import { ManualClock } from './clock.js';
-import { createMemoryFixture } from './memory-fixtures.js';
+import { createMemoryFixture } from '../testing/memory-fixtures.js';
 
 t.test('config: defaults, auto source, every problem listed', async (t) => {
   const defaults = loadAutoscalingConfig({});

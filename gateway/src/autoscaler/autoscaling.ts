@@ -18,7 +18,7 @@ import type { ManualScaleHolds } from './manual-scale.js';
 import { silentLog, type AutoscalerLog } from './log.js';
 import { createMetricsSource } from './create-metrics-source.js';
 import type { MetricsSource } from './metrics-source.js';
-import { isPausableProvider, type PausableProvider } from './pausable-provider.js';
+import { isPausableProvider, type PausableProvider } from '../provider/pausable-provider.js';
 import { registryLoadCounters } from './registry-load-counters.js';
 import { createWaker, type Waker } from './wake.js';
 

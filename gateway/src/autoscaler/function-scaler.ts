@@ -11,7 +11,7 @@ import { idleAction } from './idle.js';
 import type { AutoscalerLog } from './log.js';
 import type { ManualHolds } from './manual-scale.js';
 import type { FunctionLoadReading } from './metrics-source.js';
-import type { PausableProvider } from './pausable-provider.js';
+import type { PausableProvider } from '../provider/pausable-provider.js';
 import type { ReplicaQuery } from './provider-views.js';
 import { scalingSettingsOrDefaults } from './scaling-settings.js';
 import type { FunctionRecord, ScalingReason } from './scaling-state.js';

@@ -9,7 +9,7 @@ import { applyScaleRequest } from '../routes/scale-request.js';
 import { createAutoscaler } from './autoscaler.js';
 import { ManualClock } from './clock.js';
 import { clampScaleRequest, ManualHolds } from './manual-scale.js';
-import { createMemoryFixture } from './memory-fixtures.js';
+import { createMemoryFixture } from '../testing/memory-fixtures.js';
 import { createMetricsSource } from './create-metrics-source.js';
 import { createWaker } from './wake.js';
 

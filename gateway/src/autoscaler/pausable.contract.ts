@@ -5,7 +5,7 @@
  */
 import type { Test } from 'tap';
 import type { QualifiedName } from '@funtainer/core/names';
-import type { PausableProvider } from './pausable-provider.js';
+import type { PausableProvider } from '../provider/pausable-provider.js';
 import type { EndpointWatch, ReplicaQuery } from './provider-views.js';
 
 export type PausableSubject = PausableProvider & ReplicaQuery & EndpointWatch;

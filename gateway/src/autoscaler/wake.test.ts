@@ -1,7 +1,7 @@
 import t from 'tap';
 import { FuntainerError } from '@funtainer/core/errors';
 import { ManualClock } from './clock.js';
-import { createMemoryFixture } from './memory-fixtures.js';
+import { createMemoryFixture } from '../testing/memory-fixtures.js';
 import { createWaker } from './wake.js';
 
 const coldStartLog = () => {

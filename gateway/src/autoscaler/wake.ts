@@ -9,7 +9,7 @@ import { metricName, type QualifiedName } from '@funtainer/core/names';
 import type { ColdStartKind, ColdStartRecorder } from './autoscaler-metrics.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { silentLog, type AutoscalerLog } from './log.js';
-import type { PausableProvider } from './pausable-provider.js';
+import type { PausableProvider } from '../provider/pausable-provider.js';
 import type { EndpointWatch, ReplicaQuery } from './provider-views.js';
 import { scalingSettingsOrDefaults } from './scaling-settings.js';
 import { SingleFlight } from './single-flight.js';

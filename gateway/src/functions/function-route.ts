@@ -7,9 +7,9 @@ import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { FunctionMetrics } from '../metrics/gateway-metrics.js';
 import type { Endpoint } from '../provider/provider.js';
-import { ConcurrencyLimiter, type Startable } from '../proxy/concurrency-limiter.js';
-import type { ReplicaPools, ReplicaSlot } from '../proxy/replica-pools.js';
-import { pickLeastInFlight } from '../proxy/replica-picker.js';
+import { ConcurrencyLimiter, type Startable } from './concurrency-limiter.js';
+import type { ReplicaPools, ReplicaSlot } from './replica-pools.js';
+import { pickLeastInFlight } from './replica-picker.js';
 import type { FunctionSettings } from './function-settings.js';
 
 /** A request parked until the function has a ready replica. */

@@ -7,7 +7,7 @@ import type { FunctionStatus } from '@funtainer/core/contracts';
 import { metricName, parseQualifiedName, type QualifiedName } from '@funtainer/core/names';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Endpoint, FunctionProvider } from '../provider/provider.js';
-import type { ReplicaPools } from '../proxy/replica-pools.js';
+import type { ReplicaPools } from './replica-pools.js';
 import { FunctionRoute } from './function-route.js';
 import { defaultFunctionSettings, resolveFunctionSettings, type GatewayLimits } from './function-settings.js';
 

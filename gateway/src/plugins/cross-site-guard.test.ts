@@ -2,7 +2,7 @@
 import t from 'tap';
 import { Registry } from 'prom-client';
 import { buildGateway } from '../app.js';
-import { MemoryProvider } from '../provider/memory-provider.js';
+import { MemoryProvider } from '../testing/memory-provider.js';
 import { BASIC, TEST_CREDENTIALS, testConfig } from '../testing/gateway-harness.js';
 import { crossSiteWriteReason } from './cross-site-guard.js';
 

@@ -14,9 +14,9 @@ import type { QualifiedName } from '@funtainer/core/names';
 import { upstreamFailure, UpstreamDeadlineError, writeRawError } from '../errors.js';
 import type { FunctionRoute, ReplicaWaiter } from '../functions/function-route.js';
 import { BodyLimit } from './body-limit.js';
-import type { Startable } from './concurrency-limiter.js';
+import type { Startable } from '../functions/concurrency-limiter.js';
 import type { InvocationTracker } from './invocation-tracker.js';
-import type { ReplicaSlot } from './replica-pools.js';
+import type { ReplicaSlot } from '../functions/replica-pools.js';
 import { buildClientResponseHeaders, buildUpstreamRequestHeaders } from './upstream-headers.js';
 import { shouldRetryElsewhere, UNREACHABLE_HOLD_MS } from './upstream-retry.js';
 

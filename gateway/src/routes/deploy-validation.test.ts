@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { Registry } from 'prom-client';
 import { buildGateway, type Gateway } from '../app.js';
-import { MemoryProvider } from '../provider/memory-provider.js';
+import { MemoryProvider } from '../testing/memory-provider.js';
 import { testConfig } from '../testing/gateway-harness.js';
 
 async function gateway(t: { teardown(fn: () => unknown): void }): Promise<Gateway> {

@@ -13,7 +13,7 @@ import type { QualifiedName } from '@funtainer/core/names';
 import { buildGateway, type Gateway, type GatewayDeps } from '../app.js';
 import type { Credentials } from '../auth/basic-auth.js';
 import { loadConfig, type GatewayConfig } from '../config.js';
-import { MemoryProvider, type MemoryProviderOptions } from '../provider/memory-provider.js';
+import { MemoryProvider, type MemoryProviderOptions } from './memory-provider.js';
 
 export const TEST_CREDENTIALS: Credentials = { user: 'admin', password: 'secret-password' };
 export const BASIC = `Basic ${Buffer.from(`${TEST_CREDENTIALS.user}:${TEST_CREDENTIALS.password}`).toString('base64')}`;

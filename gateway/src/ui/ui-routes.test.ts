@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { Registry } from 'prom-client';
 import { buildGateway, type Gateway } from '../app.js';
-import { MemoryProvider } from '../provider/memory-provider.js';
+import { MemoryProvider } from '../testing/memory-provider.js';
 import { BASIC, TEST_CREDENTIALS, testConfig } from '../testing/gateway-harness.js';
 import { loadUiAssets, UI_SECURITY_HEADERS } from './ui-routes.js';
 

@@ -13,7 +13,7 @@ import {
   assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf,
 } from '../function-spec.js';
 import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider.js';
-import type { PausableProvider } from '../../autoscaler/pausable-provider.js';
+import type { PausableProvider } from '../pausable-provider.js';
 import { KeyedLock, Semaphore } from './concurrency.js';
 import { handleContainerEvent } from './container-event-handler.js';
 import { followContainerEvents } from './container-events.js';

@@ -35,10 +35,14 @@ export interface ReconcilerSettings {
   readonly requestPass?: (set: ReplicaSet) => void;
 }
 
+/** The engine and image operations a pass uses (narrow, so unit tests can hand in a fake engine). */
+export type ReconcilerEngine = Pick<ReplicaEngine, 'list' | 'launch' | 'remove' | 'stopAndRemove'>;
+export type ReconcilerImages = Pick<ImageResolver, 'ensure'>;
+
 export class Reconciler {
   constructor(
-    private readonly engine: ReplicaEngine,
-    private readonly images: ImageResolver,
+    private readonly engine: ReconcilerEngine,
+    private readonly images: ReconcilerImages,
     private readonly settings: ReconcilerSettings,
     /** Called after every change of a set's ready endpoints. */
     private readonly changed: (set: ReplicaSet) => void,

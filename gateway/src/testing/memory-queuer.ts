@@ -5,8 +5,8 @@
 import type { QueueRequest } from '@funtainer/core/contracts';
 import { redactUrlCredentials } from '@funtainer/core/async-records';
 import { FuntainerError } from '@funtainer/core/errors';
-import type { AsyncCallState, AsyncCallStatus, FinishedCall, JobCounts, QueueCounts, RecordedResponse, RequestQueuer, Retention } from './request-queuer.js';
-import { DEFAULT_CANCELLED_RETENTION, emptyCounts } from './request-queuer.js';
+import type { AsyncCallState, AsyncCallStatus, FinishedCall, JobCounts, QueueCounts, RecordedResponse, RequestQueuer, Retention } from '../async/request-queuer.js';
+import { DEFAULT_CANCELLED_RETENTION, emptyCounts } from '../async/request-queuer.js';
 
 /** Plays the queue-worker's part against a queuer, so the contract suite can move calls between states. */
 export interface QueueDriver {

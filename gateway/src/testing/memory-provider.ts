@@ -6,12 +6,12 @@
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
 import { DEFAULT_NAMESPACE, type QualifiedName } from '@funtainer/core/names';
-import { EndpointListeners } from './endpoint-listeners.js';
+import { EndpointListeners } from '../provider/endpoint-listeners.js';
 import {
   assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf, toFunctionStatus,
-} from './function-spec.js';
+} from '../provider/function-spec.js';
 import { MemoryLogBook } from './memory-log-book.js';
-import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from './provider.js';
+import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider/provider.js';
 
 export interface MemoryProviderOptions {
   /** URL of a replica; default `http://<name>.<namespace>.invalid:8080/<replica id>` (unreachable on purpose). */

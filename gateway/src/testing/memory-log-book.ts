@@ -3,8 +3,8 @@
  * `since`, `tail` per instance, and `follow` that waits for new lines until the caller aborts.
  */
 import type { QualifiedName } from '@funtainer/core/names';
-import { functionKey } from './function-spec.js';
-import type { LogEntry, LogQuery } from './provider.js';
+import { functionKey } from '../provider/function-spec.js';
+import type { LogEntry, LogQuery } from '../provider/provider.js';
 
 export class MemoryLogBook {
   readonly #entries = new Map<string, LogEntry[]>();

@@ -2,7 +2,7 @@ import t from 'tap';
 import { DEFAULT_NAMESPACE } from '@funtainer/core/names';
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 import { MemoryProvider } from './memory-provider.js';
-import { runProviderContract } from './provider.contract.js';
+import { runProviderContract } from '../provider/provider.contract.js';
 
 await runProviderContract(t, 'memory', async () => new MemoryProvider(), { baseSpec: { image: 'example/echo:1', envProcess: 'node index.js' } });
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createMemoryQueuer } from './memory-queuer.js';
-import { queueRequest, runQueuerContract } from './queuer.contract.js';
+import { queueRequest, runQueuerContract } from '../async/queuer.contract.js';
 
 await runQueuerContract(t, 'memory', async (options) => {
   const queuer = createMemoryQueuer(options);

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
-import { MemoryProvider } from '../provider/memory-provider.js';
+import { MemoryProvider } from './memory-provider.js';
 import { MemoryPausableProvider } from './memory-pausable.js';
-import { runPausableContract } from './pausable.contract.js';
+import { runPausableContract } from '../autoscaler/pausable.contract.js';
 
 let counter = 0;
 await runPausableContract(t, 'memory pausable', async () => {

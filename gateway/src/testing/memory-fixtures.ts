@@ -4,7 +4,7 @@
  */
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 import { DEFAULT_NAMESPACE, type QualifiedName } from '@funtainer/core/names';
-import { MemoryProvider, type MemoryProviderOptions } from '../provider/memory-provider.js';
+import { MemoryProvider, type MemoryProviderOptions } from './memory-provider.js';
 import { MemoryPausableProvider } from './memory-pausable.js';
 
 export interface MemoryFixture {

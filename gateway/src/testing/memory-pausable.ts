@@ -5,8 +5,8 @@
  * a paused function ends the pause. `calls` records every engine-side operation for assertions.
  */
 import type { QualifiedName } from '@funtainer/core/names';
-import type { PausableProvider } from './pausable-provider.js';
-import type { EndpointWatch, ReplicaQuery } from './provider-views.js';
+import type { PausableProvider } from '../provider/pausable-provider.js';
+import type { EndpointWatch, ReplicaQuery } from '../autoscaler/provider-views.js';
 
 type Inner = ReplicaQuery & EndpointWatch;
 
