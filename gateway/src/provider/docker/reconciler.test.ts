@@ -1,5 +1,5 @@
 /**
- * One reconcile pass against a fake engine (testing/fake-replica-engine.ts) whose replicas are local HTTP servers
+ * Reconcile passes against a fake engine (testing/fake-replica-engine.ts) whose replicas are local HTTP servers
  * answering `/_/ready`, so the real readiness wait runs: missing slots are launched, running containers of the
  * current generation adopted, exited ones removed, extra slots and (once the new generation is ready) old
  * generations retired, a replica that never gets ready removed, and a failed launch logged and retried next pass.
@@ -36,6 +36,20 @@ async function rig(t: Test, replicas: number, generation: number, launchUrl: Rea
   return Object.assign(state, { reconciler: new Reconciler(engine, images, full, () => state.changes++, logger, lifetime.signal) });
 }
 
+/**
+ * One pass as the provider runs it: the pass, the readiness of the replicas it started (awaited off the lock),
+ * then the follow-up pass their readiness asks for (requestPass), which retires what they replace.
+ */
+async function settle(r: Rig): Promise<void> {
+  await (await r.reconciler.converge(r.set)).settled;
+  await (await r.reconciler.converge(r.set)).settled;
+}
+
+/** A single pass and the readiness of what it started: for counting what one pass does. */
+async function passOnce(r: Rig): Promise<void> {
+  await (await r.reconciler.converge(r.set)).settled;
+}
+
 async function servers(t: Test, ...ready: boolean[]): Promise<ReadyServer[]> {
   const all = await Promise.all(ready.map((r) => readyServer(r)));
   t.teardown(() => Promise.all(all.map((s) => s.close())));
@@ -45,7 +59,7 @@ async function servers(t: Test, ...ready: boolean[]): Promise<ReadyServer[]> {
 t.test('missing slots are launched and become endpoints once ready', async (t) => {
   const [up] = await servers(t, true);
   const r = await rig(t, 2, 1, up!);
-  await r.reconciler.converge(r.set);
+  await settle(r);
   t.same(r.engine.launched.map((i) => i.slot).sort(), [0, 1]);
   t.equal(r.set.endpoints.length, 2);
   t.ok(r.set.replicas().every((x) => x.state === 'ready'));
@@ -59,7 +73,7 @@ t.test('running containers of the current generation are adopted, not relaunched
   const running = r.engine.add(slot(3, 0), up!.url);
   const exited = r.engine.add(slot(3, 0), up!.url, 'exited');
   r.set.put({ id: exited, identity: slot(3, 0), url: up!.url, state: 'ready' }); // it was serving before it died
-  await r.reconciler.converge(r.set);
+  await settle(r);
   t.same(r.engine.launched, [], 'nothing launched');
   t.equal(r.set.get(running)?.state, 'ready', 'adopted after answering ready');
   t.equal(r.set.get(exited), undefined, 'the dead one is forgotten');
@@ -71,7 +85,7 @@ t.test('paused containers of the current generation are adopted as paused, and n
   const [up] = await servers(t, true);
   const r = await rig(t, 1, 1, up!);
   const frozen = r.engine.add(slot(1, 0), up!.url, 'paused');
-  await r.reconciler.converge(r.set);
+  await settle(r);
   t.equal(r.set.get(frozen)?.state, 'paused');
   t.same(r.engine.launched, []);
   t.equal(r.set.endpoints.length, 0, 'a paused replica takes no traffic');
@@ -80,11 +94,11 @@ t.test('paused containers of the current generation are adopted as paused, and n
 t.test('extra slots are retired: out of the endpoints, stopped and removed', async (t) => {
   const [up] = await servers(t, true);
   const r = await rig(t, 2, 1, up!);
-  await r.reconciler.converge(r.set);
+  await settle(r);
   const extra = r.set.replicas().find((x) => x.identity.slot === 1)!.id;
   const untracked = r.engine.add(slot(1, 5), up!.url); // made by another gateway for a larger scale
   r.set.definition = { ...r.set.definition!, replicas: 1 };
-  await r.reconciler.converge(r.set);
+  await settle(r);
   t.same(r.engine.stopped.sort(), [extra, untracked].sort());
   t.same(r.set.replicas().map((x) => x.identity.slot), [0]);
   t.equal(r.set.endpoints.length, 1);
@@ -95,7 +109,7 @@ t.test('an old generation is retired only after the new one is ready', async (t)
   const r = await rig(t, 1, 2, newUp!);
   const old = r.engine.add(slot(1, 0), oldUp!.url);
   r.set.put({ id: old, identity: slot(1, 0), url: oldUp!.url, state: 'ready' });
-  const pass = r.reconciler.converge(r.set);
+  const pass = settle(r);
   const until = Date.now() + 10_000;
   while (newUp!.probes < 3 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
   t.ok(newUp!.probes >= 3, 'the new replica is being probed');
@@ -113,7 +127,7 @@ t.test('a replica that never gets ready is removed, and the old generation keeps
   const r = await rig(t, 1, 2, never!, { readyTimeoutMs: 200 });
   const old = r.engine.add(slot(1, 0), oldUp!.url);
   r.set.put({ id: old, identity: slot(1, 0), url: oldUp!.url, state: 'ready' });
-  await r.reconciler.converge(r.set);
+  await passOnce(r);
   t.equal(r.engine.launched.length, 1);
   t.equal(r.engine.removed.length, 1, 'the unready replica is removed');
   t.notOk(r.engine.containers.has(r.engine.removed[0]!));
@@ -126,11 +140,11 @@ t.test('a failed launch is logged and retried by the next pass', async (t) => {
   const [up] = await servers(t, true);
   const r = await rig(t, 1, 1, up!);
   r.engine.failLaunches = 1;
-  await r.reconciler.converge(r.set);
+  await passOnce(r);
   t.equal(r.set.endpoints.length, 0);
   t.ok(r.warnings.includes('could not launch replica'), `logged: ${r.warnings.join('; ')}`);
   t.equal(r.set.refusal, undefined, 'a plain engine failure is not a refusal');
-  await r.reconciler.converge(r.set);
+  await passOnce(r);
   t.equal(r.engine.launched.length, 1, 'launched on the next pass');
   t.equal(r.set.endpoints.length, 1);
 });
@@ -140,11 +154,11 @@ t.test('a refused launch is recorded on the set and listeners learn of it at onc
   const r = await rig(t, 1, 1, up!);
   r.engine.failLaunches = 1;
   r.engine.launchError = new FuntainerError('FUNTAINER_ERR_REPLICA_REFUSED', 'no such image');
-  await r.reconciler.converge(r.set);
+  await passOnce(r);
   t.equal(r.set.refusal?.error.code, 'FUNTAINER_ERR_REPLICA_REFUSED');
   t.equal(r.changes, 1);
   t.equal(r.set.phase(), 'failing');
-  await r.reconciler.converge(r.set);
+  await passOnce(r);
   t.equal(r.set.refusal, undefined, 'cleared by the next successful launch');
 });
 
@@ -152,6 +166,6 @@ t.test('while the function is paused, a missing slot is not relaunched', async (
   const [up] = await servers(t, true);
   const r = await rig(t, 2, 1, up!);
   r.engine.add(slot(1, 0), up!.url, 'paused');
-  await r.reconciler.converge(r.set);
+  await settle(r);
   t.same(r.engine.launched, [], 'slot 1 stays missing until unpause');
 });
