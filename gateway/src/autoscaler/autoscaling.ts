@@ -1,8 +1,8 @@
 /**
  * Composition of the autoscaling parts for main.ts: metrics, metrics source, leader lease, waker and the loop,
- * wired to each other (a wake-up resets the idle timer). main.ts then hands `waker.wake` to buildGateway as
- * `wakeFunction` (with `config.maxWaitersPerFunction` as `maxWaitingPerFunction`), registers `alertRoutes` with `alertRoutesOptions`, calls `start()` after listen and `close()`
- * on shutdown.
+ * wired to each other (a wake-up resets the idle timer). extensions.ts hands `waker.wake` to buildGateway as
+ * `wakeFunction` (and `config.maxWaitersPerFunction` as `maxWaitingPerFunction`), registers `alertRoutes` with
+ * `alertRoutesOptions`, calls `start()` after listen and `close()` on shutdown.
  */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
