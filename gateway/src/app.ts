@@ -55,6 +55,8 @@ export interface GatewayDeps {
   readonly describeScaling?: (fn: QualifiedName) => object | undefined;
   /** The autoscaler's manual-scale holds (scale-function and the autoscaler agree: autoscaler/manual-scale.ts). */
   readonly manualScale?: ManualScaleHolds;
+  /** scale_from_zero_max_waiting (autoscaling config): requests parked per function for a replica; default 1000. */
+  readonly maxWaitingPerFunction?: number;
 }
 
 export interface Gateway {
@@ -82,7 +84,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   const tracker = new InvocationTracker();
   let functions: FunctionTable | undefined;
   const metrics = new GatewayMetrics(registry, { functionLoad: () => functions?.functionLoad() ?? [] });
-  functions = new FunctionTable(provider, pools, metrics, { ...config, maxQueuePerFunction: config.maxQueuePerFunction });
+  functions = new FunctionTable(provider, pools, metrics, { ...config, maxQueuePerFunction: config.maxQueuePerFunction, maxWaitingPerFunction: deps.maxWaitingPerFunction });
   const invoke = createInvokeHandler({ table: functions, auth, tracker, readyTimeoutMs: config.readyTimeoutMs, maxBodyBytes: config.maxBodyBytes, newCallId, wakeFunction: deps.wakeFunction });
   const support = createGatewaySupport(functions, auth, config.functionNamespace);
 

@@ -30,7 +30,7 @@ export interface ExtensionsOptions {
 
 export interface Extensions {
   /** Spread into buildGateway's deps. */
-  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale'>;
+  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale' | 'maxWaitingPerFunction'>;
   /** Starts background loops; call after listen. */
   start(): void;
   /** Stops loops and closes Redis connections; call after the gateway stopped taking requests. */
@@ -56,7 +56,8 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
     defaultNamespace: config.functionNamespace,
   });
   const wake = (fn: QualifiedName): void => {
-    scaling.waker.wake(fn).catch((err: unknown) => log.warn({ err, fn }, 'wake on enqueue failed'));
+    // The waker logs a failed wake-up once; the job stays queued and the autoscaler loop wakes the function again.
+    scaling.waker.wake(fn).catch(() => undefined);
   };
 
   const asyncRouteSet = queuer ? asyncPlugins({ queuer, maxBodyBytes: config.maxAsyncBodyBytes, onEnqueued: wake }) : undefined;
@@ -64,6 +65,7 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
   return {
     gatewayDeps: {
       wakeFunction: (fn) => scaling.waker.wake(fn),
+      maxWaitingPerFunction: options.autoscaling.maxWaitersPerFunction,
       describeScaling: (fn) => scaling.autoscaler.state(fn),
       manualScale: scaling.manualScale,
       extraRoutes: asyncRouteSet?.extraRoutes ?? [],

@@ -102,8 +102,9 @@ t.test('zero=true: idle → paused → removed; a request then wakes it cold', a
   t.same(s.fx.provider.endpoints(fn), []);
 
   // A request while paused wakes it by unpausing.
-  await s.waker.ensureReady(fn, s.clock.now() + 5_000);
+  await s.waker.wake(fn);
   t.equal(s.fx.provider.isPaused(fn), false);
+  t.equal(s.fx.provider.endpoints(fn)?.length, 1, 'ready again');
   t.equal(s.fx.provider.calls.filter((c) => c.op === 'unpause').length, 1);
 
   await s.run(124);
@@ -116,7 +117,7 @@ t.test('zero=true: idle → paused → removed; a request then wakes it cold', a
 
   await s.run(30);
   t.equal(await s.replicas(fn), 0, 'stays at zero while idle');
-  await s.waker.ensureReady(fn, s.clock.now() + 5_000);
+  await s.waker.wake(fn);
   t.equal(await s.replicas(fn), 1, 'woken from removed: scaled to max(min,1)');
 });
 

@@ -16,11 +16,12 @@
  * | autoscaler_scale_down_delay   | 30s     | lower desired must hold this long before replicas are removed |
  * | zero_remove_after             | 30m     | paused this long (after zero-duration idle) → replicas removed |
  * | autoscaler_lease_ttl          | 10s     | Redis leader lease lifetime (used only when the gateway has Redis) |
- * | scale_from_zero_max_waiting   | 1000    | requests held per function while it wakes (waker.ensureReady) |
+ * | scale_from_zero_max_waiting   | 1000    | requests parked per function for a ready replica (each until ready_timeout); beyond, 503 NO_REPLICA wait-queue-full at once |
  * | autoscaler_manual_hold        | 5m      | a manual scale-function holds this long against the autoscaler (0: until the next tick) |
  */
 import { z } from 'zod';
 import { envBoolean, envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
+import { DEFAULT_MAX_WAITING_PER_FUNCTION } from '../functions/function-route.js';
 
 const optionalUrl = z.string().optional().transform((v, ctx) => {
   if (v === undefined || v.trim() === '') return undefined;
@@ -44,7 +45,7 @@ export const AutoscalingEnvSchema = z
     autoscaler_scale_down_delay: envDurationMs('30s'),
     zero_remove_after: envDurationMs('30m'),
     autoscaler_lease_ttl: envDurationMs('10s'),
-    scale_from_zero_max_waiting: envInt(1000, { min: 1 }),
+    scale_from_zero_max_waiting: envInt(DEFAULT_MAX_WAITING_PER_FUNCTION, { min: 1 }),
     autoscaler_manual_hold: envDurationMs('5m'),
   })
   .superRefine((env, ctx) => {

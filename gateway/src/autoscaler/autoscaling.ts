@@ -1,8 +1,8 @@
 /**
  * Composition of the autoscaling parts for main.ts: metrics, metrics source, leader lease, waker and the loop,
- * wired to each other (a wake-up resets the idle timer). main.ts then hands `waker.wake` to buildGateway as
- * `wakeFunction`, registers `alertRoutes` with `alertRoutesOptions`, calls `start()` after listen and `close()`
- * on shutdown.
+ * wired to each other (a wake-up resets the idle timer). extensions.ts hands `waker.wake` to buildGateway as
+ * `wakeFunction` (and `config.maxWaitersPerFunction` as `maxWaitingPerFunction`), registers `alertRoutes` with
+ * `alertRoutesOptions`, calls `start()` after listen and `close()` on shutdown.
  */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -49,7 +49,7 @@ export interface Autoscaling {
   readonly manualScale: ManualScaleHolds;
   /** Starts the loop when `autoscaler_enabled`; the waker works either way. */
   start(): void;
-  /** Stops the loop, releases the lease, rejects held requests. Idempotent. */
+  /** Stops the loop, releases the lease, stops the waker. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export function createAutoscaling(deps: AutoscalingDeps): Autoscaling {
   // Late-bound: the waker must exist before the autoscaler (which wakes through it) and notify it back.
   let autoscaler: Autoscaler | undefined;
   const waker = createWaker({
-    provider, pausable, metrics, log, maxWaitersPerFunction: config.maxWaitersPerFunction,
+    provider, pausable, metrics, log,
     onWake: (fn) => autoscaler?.noteActivity(fn),
     ...(clock ? { clock } : {}),
   });

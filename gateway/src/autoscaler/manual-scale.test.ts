@@ -74,7 +74,7 @@ t.test('scale to 0 is not undone by the autoscaler; a request wakes it and ends 
   await s.run(30);
   t.equal(await s.replicas(fn), 0, 'still 0 after 15 ticks (was brought back to 1 within one tick)');
   t.match(s.autoscaler.state(fn), { target: 0, lastDecision: { reason: 'manual-hold' } });
-  await s.waker.ensureReady(fn, Date.now() + 5_000);
+  await s.waker.wake(fn);
   s.load(1);
   await s.run(4, fn);
   t.equal(await s.replicas(fn), 1, 'woken to max(min,1) by a request, and kept there under load');

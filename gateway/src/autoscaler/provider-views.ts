@@ -8,7 +8,7 @@ import type { FunctionProvider } from '../provider/provider.js';
 /** Read and set replica counts (the scaler's whole view of the engine). */
 export type ReplicaQuery = Pick<FunctionProvider, 'get' | 'scale'>;
 
-/** Observe ready endpoints (the waker releases held requests on the first one). */
+/** Observe ready endpoints (the waker times cold starts to the first one). */
 export type EndpointWatch = Pick<FunctionProvider, 'endpoints' | 'onEndpointsChanged'>;
 
 /** Enumerate deployed functions (the autoscaler loop visits each every tick). */

@@ -3,7 +3,7 @@
  * replicas (with their pools), the concurrency limiter, requests waiting for a replica, and its metric
  * children. One instance per function, owned by the FunctionTable.
  */
-import type { FuntainerError } from '@funtainer/core/errors';
+import { FuntainerError, isFuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { FunctionMetrics } from '../metrics/gateway-metrics.js';
 import type { Endpoint } from '../provider/provider.js';
@@ -12,10 +12,18 @@ import type { ReplicaPools, ReplicaSlot } from './replica-pools.js';
 import { pickLeastInFlight } from './replica-picker.js';
 import type { FunctionSettings } from './function-settings.js';
 
-/** A request parked until the function has a ready replica. */
+/** A request parked until the function has a ready replica (its own ready_timeout timer is its deadline). */
 export interface ReplicaWaiter {
   replicasAvailable(): void;
+  /** The wake-up failed: answer `error` now rather than at the deadline. */
+  replicaWaitFailed(error: FuntainerError): void;
 }
+
+/** Starts a function at zero (the autoscaler's waker); rejects when the wake-up cannot be done. */
+export type WakeFunction = (fn: QualifiedName) => Promise<void>;
+
+/** Requests parked per function when scale_from_zero_max_waiting is not given (no autoscaler). */
+export const DEFAULT_MAX_WAITING_PER_FUNCTION = 1000;
 
 export class FunctionRoute {
   settings: FunctionSettings;
@@ -43,6 +51,8 @@ export class FunctionRoute {
     private readonly pools: ReplicaPools,
     /** The provider's reason no replica can start (see FunctionProvider.startFailure); undefined = just wait. */
     readonly startFailure: () => FuntainerError | undefined = () => undefined,
+    /** Bound on `waiters` (scale_from_zero_max_waiting): the one hold path for requests at zero is bounded. */
+    readonly maxWaiting = DEFAULT_MAX_WAITING_PER_FUNCTION,
   ) {
     this.settings = settings;
     this.limiter = new ConcurrencyLimiter(settings.maxConcurrency, maxQueue);
@@ -97,6 +107,32 @@ export class FunctionRoute {
     slot.unreachableUntil = 0;
     this.#unreachable--;
     return false;
+  }
+
+  /**
+   * Parks `waiter` until a replica is ready, or returns the error to answer at once when `maxWaiting` requests
+   * already wait. The first waiter of an empty queue asks `wake` to start the function; if that fails, every
+   * parked request fails with it instead of waiting out its deadline.
+   */
+  park(waiter: ReplicaWaiter, wake: WakeFunction | undefined): FuntainerError | undefined {
+    if (this.waiters.length >= this.maxWaiting) {
+      return new FuntainerError('FUNTAINER_ERR_NO_REPLICA', `function ${this.label} already has ${this.maxWaiting} requests waiting for a replica (scale_from_zero_max_waiting)`, {
+        details: { function: this.label, reason: 'wait-queue-full' },
+      });
+    }
+    if (this.waiters.length === 0 && wake !== undefined) wake(this.fn).catch((err: unknown) => this.#wakeFailed(err));
+    this.waiters.push(waiter);
+    return undefined;
+  }
+
+  #wakeFailed(err: unknown): void {
+    // A replica that became ready meanwhile already released the waiters; later ones just wait for it.
+    if (this.replicas.length > 0) return;
+    const error = isFuntainerError(err) && err.code === 'FUNTAINER_ERR_FUNCTION_NOT_FOUND'
+      ? err
+      : new FuntainerError('FUNTAINER_ERR_NO_REPLICA', `function ${this.label} could not be started from zero`, { cause: err, details: { function: this.label, reason: 'scale-up-failed' } });
+    const waiting = this.waiters.splice(0, this.waiters.length);
+    for (const waiter of waiting) waiter.replicaWaitFailed(error);
   }
 
   removeWaiter(waiter: ReplicaWaiter): void {

@@ -14,6 +14,8 @@ import { defaultFunctionSettings, resolveFunctionSettings, type GatewayLimits } 
 export interface FunctionTableOptions extends GatewayLimits {
   readonly functionNamespace: string;
   readonly maxQueuePerFunction: number;
+  /** scale_from_zero_max_waiting: requests parked per function for a replica. @defaultValue 1000 */
+  readonly maxWaitingPerFunction?: number | undefined;
 }
 
 export class FunctionTable {
@@ -105,7 +107,7 @@ export class FunctionTable {
     let route = this.#routes.get(key);
     if (route === undefined) {
       route = new FunctionRoute(fn, key, defaultFunctionSettings(this.options), this.options.maxQueuePerFunction, this.metrics.forFunction(key), this.pools,
-        () => this.provider.startFailure?.(fn));
+        () => this.provider.startFailure?.(fn), this.options.maxWaitingPerFunction);
       this.#routes.set(key, route);
     }
     return route;

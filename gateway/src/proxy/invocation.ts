@@ -10,9 +10,8 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { FuntainerError } from '@funtainer/core/errors';
 import { formatDurationMs } from '@funtainer/core/env-values';
-import type { QualifiedName } from '@funtainer/core/names';
 import { upstreamFailure, UpstreamDeadlineError, writeRawError } from '../errors.js';
-import type { FunctionRoute, ReplicaWaiter } from '../functions/function-route.js';
+import type { FunctionRoute, ReplicaWaiter, WakeFunction } from '../functions/function-route.js';
 import { BodyLimit } from './body-limit.js';
 import type { Startable } from '../functions/concurrency-limiter.js';
 import type { InvocationTracker } from './invocation-tracker.js';
@@ -27,7 +26,7 @@ export interface InvocationContext {
   readonly maxBodyBytes: number;
   readonly newCallId: () => string;
   /** Scale from zero: asked to start a function when a request finds no ready replica (fire and forget). */
-  readonly wakeFunction?: ((fn: QualifiedName) => Promise<void>) | undefined;
+  readonly wakeFunction?: WakeFunction | undefined;
 }
 
 const ADMITTING = 0;
@@ -133,10 +132,13 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
         this.#fail(refused);
         return;
       }
+      const full = this.route.park(this, this.ctx.wakeFunction);
+      if (full !== undefined) {
+        this.#fail(full);
+        return;
+      }
       this.#phase = WAITING_REPLICA;
       this.#timer ??= setTimeout(onReadyTimeout, this.ctx.readyTimeoutMs, this);
-      if (this.route.waiters.length === 0 && this.ctx.wakeFunction !== undefined) this.ctx.wakeFunction(this.route.fn).catch(ignoreError);
-      this.route.waiters.push(this);
       return;
     }
     this.#dispatch(slot);
@@ -146,11 +148,17 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     if (this.#phase === WAITING_REPLICA) this.start();
   }
 
+  replicaWaitFailed(error: FuntainerError): void {
+    if (this.#phase === WAITING_REPLICA) this.#fail(error);
+  }
+
   readyTimedOut(): void {
     if (this.#phase !== WAITING_REPLICA) return;
     this.route.removeWaiter(this);
     const waited = formatDurationMs(this.ctx.readyTimeoutMs);
-    this.#fail(new FuntainerError('FUNTAINER_ERR_NO_REPLICA', `function ${this.route.label} has no ready replica after ready_timeout ${waited}`));
+    this.#fail(new FuntainerError('FUNTAINER_ERR_NO_REPLICA', `function ${this.route.label} has no ready replica after ready_timeout ${waited}`, {
+      details: { function: this.route.label, reason: 'deadline' },
+    }));
   }
 
   deadlineReached(): void {
