@@ -116,7 +116,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   for (const plugin of deps.extraRoutes ?? []) await app.register(plugin, { gateway: support });
 
-  const metricsServer = createMetricsServer(registry);
+  const metricsCredentials = config.metricsBasicAuthUser !== undefined && config.metricsBasicAuthPassword !== undefined
+    ? { user: config.metricsBasicAuthUser, password: config.metricsBasicAuthPassword } : undefined;
+  const metricsServer = createMetricsServer(registry, metricsCredentials);
   const poller = new ServiceCountPoller(provider, functions, metrics, app.log);
   const table = functions;
   let closing: Promise<void> | undefined;
@@ -145,7 +147,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       await app.listen({ port: config.port, host: config.bindAddress });
       await new Promise<void>((resolve, reject) => {
         metricsServer.once('error', reject);
-        metricsServer.listen(config.metricsPort, config.bindAddress, () => resolve());
+        metricsServer.listen(config.metricsPort, config.metricsBindAddress, () => resolve());
       });
       poller.start(config.serviceCountIntervalMs);
       return { port: (app.server.address() as AddressInfo).port, metricsPort: (metricsServer.address() as AddressInfo).port };

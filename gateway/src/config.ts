@@ -16,7 +16,9 @@ export const GatewayEnvSchema = z
   .object({
     port: envInt(8080, { min: 0, max: 65535 }),
     metrics_port: envInt(8082, { min: 0, max: 65535 }),
-    bind_address: z.string().default('0.0.0.0'),
+    // Loopback unless told otherwise: a gateway on the host must not be reachable from function containers (or the
+    // LAN) by accident; containers (docker-compose) set 0.0.0.0 explicitly.
+    bind_address: z.string().default('127.0.0.1'),
     // Defaults follow the OpenFaaS Helm chart (65/65/60) so a function may use the whole upstream_timeout
     // while staying strictly below write_timeout (the documented exec ≤ upstream < write rule).
     read_timeout: envDurationMs('65s'),
@@ -46,6 +48,10 @@ export const GatewayEnvSchema = z
     max_async_body_bytes: envInt(1024 * 1024, { min: 1 }),
     funtainer_release: z.string().default('dev'),
     funtainer_sha: z.string().default('unknown'),
+    metrics_bind_address: optionalString,
+    metrics_basic_auth_user: optionalString,
+    metrics_basic_auth_password: optionalString,
+    gateway_container: optionalString,
   })
   .transform((env) => ({
     port: env.port,
@@ -78,6 +84,12 @@ export const GatewayEnvSchema = z
     maxAsyncBodyBytes: env.max_async_body_bytes,
     release: env.funtainer_release,
     sha: env.funtainer_sha,
+    /** The metrics server's own address (default: bind_address): e.g. only the network Prometheus scrapes on. */
+    metricsBindAddress: env.metrics_bind_address ?? env.bind_address,
+    metricsBasicAuthUser: env.metrics_basic_auth_user,
+    metricsBasicAuthPassword: env.metrics_basic_auth_password,
+    /** The gateway's container when it runs in one ('none': never join function networks); default detected. */
+    gatewayContainer: env.gateway_container,
   }));
 
 export type GatewayConfig = Readonly<z.output<typeof GatewayEnvSchema>>;
@@ -91,6 +103,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   if ((config.basicAuthUser === undefined) !== (config.basicAuthPassword === undefined)) {
     problems.push('basic_auth_user and basic_auth_password: set both or neither');
   }
+  if ((config.metricsBasicAuthUser === undefined) !== (config.metricsBasicAuthPassword === undefined)) {
+    problems.push('metrics_basic_auth_user and metrics_basic_auth_password: set both or neither');
+  }
   if (problems.length > 0) {
     throw new FuntainerError('FUNTAINER_ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -99,7 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
 
 /** The configuration without credentials, for the one startup log line. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
-  const { basicAuthPassword: _password, basicAuthUser: _user, ...safe } = config;
+  const { basicAuthPassword: _password, basicAuthUser: _user, metricsBasicAuthPassword: _metricsPassword, ...safe } = config;
   return { ...safe, redisUrl: withoutPassword(safe.redisUrl) };
 }
 

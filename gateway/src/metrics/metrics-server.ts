@@ -5,8 +5,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { BasicAuth, type Credentials } from '../auth/basic-auth.js';
 
-export function createMetricsServer(registry: Registry): Server {
+/** With `credentials`, `/metrics` needs them (metrics name every function, private ones too); `/healthz` never. */
+export function createMetricsServer(registry: Registry, credentials?: Credentials): Server {
+  const auth = new BasicAuth(credentials);
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' && path !== '/healthz') {
@@ -19,6 +22,10 @@ export function createMetricsServer(registry: Registry): Server {
     }
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      return;
+    }
+    if (!auth.verify(req.headers.authorization)) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="metrics"', 'content-type': 'text/plain' }).end('unauthorized\n');
       return;
     }
     registry.metrics().then(

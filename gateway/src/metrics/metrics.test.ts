@@ -27,3 +27,18 @@ t.test('invocation metrics, service count and load gauges', async (t) => {
   t.equal((await httpRequest(`${h.metricsUrl}/healthz`)).status, 200);
   t.equal((await httpRequest(`${h.url}/metrics`)).status, 404, '/metrics is not on the main port');
 });
+
+t.test('metrics_basic_auth_*: /metrics needs the metrics credentials, /healthz does not', async (t) => {
+  const h = await startGateway({ env: { metrics_basic_auth_user: 'prom', metrics_basic_auth_password: 'scrape-secret' } });
+  t.teardown(() => h.close());
+  const anonymous = await httpRequest(`${h.metricsUrl}/metrics`);
+  t.equal(anonymous.status, 401, 'no credentials: 401');
+  t.notMatch(anonymous.body, /gateway_/, 'and no metric names');
+  const wrong = `Basic ${Buffer.from('prom:wrong').toString('base64')}`;
+  t.equal((await httpRequest(`${h.metricsUrl}/metrics`, { headers: { authorization: wrong } })).status, 401, 'wrong password: 401');
+  const right = `Basic ${Buffer.from('prom:scrape-secret').toString('base64')}`;
+  const scraped = await httpRequest(`${h.metricsUrl}/metrics`, { headers: { authorization: right } });
+  t.equal(scraped.status, 200, 'the metrics credentials: 200');
+  t.match(scraped.body, /gateway_/);
+  t.equal((await httpRequest(`${h.metricsUrl}/healthz`)).status, 200, '/healthz stays open for probes');
+});
