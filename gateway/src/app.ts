@@ -18,7 +18,7 @@ import { FunctionTable } from './functions/function-table.js';
 import { ServiceCountPoller } from './functions/service-count-poller.js';
 import { createGatewaySupport, newCallId, type GatewayPluginOptions, type GatewaySupport } from './gateway-support.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
-import { createMetricsServer } from './metrics/metrics-server.js';
+import { createMetricsServer, metricsCredentials } from './metrics/metrics-server.js';
 import { refuseCrossSiteWrites } from './plugins/cross-site-guard.js';
 import { installErrorHandlers } from './plugins/error-handler.js';
 import { requireBasicAuth } from './plugins/system-auth.js';
@@ -116,9 +116,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   for (const plugin of deps.extraRoutes ?? []) await app.register(plugin, { gateway: support });
 
-  const metricsCredentials = config.metricsBasicAuthUser !== undefined && config.metricsBasicAuthPassword !== undefined
-    ? { user: config.metricsBasicAuthUser, password: config.metricsBasicAuthPassword } : undefined;
-  const metricsServer = createMetricsServer(registry, metricsCredentials);
+  const metricsServer = createMetricsServer(registry, metricsCredentials(config, config.basicAuth ? deps.credentials : undefined));
   const poller = new ServiceCountPoller(provider, functions, metrics, app.log);
   const table = functions;
   let closing: Promise<void> | undefined;

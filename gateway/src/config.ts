@@ -51,6 +51,7 @@ export const GatewayEnvSchema = z
     metrics_bind_address: optionalString,
     metrics_basic_auth_user: optionalString,
     metrics_basic_auth_password: optionalString,
+    metrics_basic_auth: envBoolean(false),
     gateway_container: optionalString,
   })
   .transform((env) => ({
@@ -88,6 +89,8 @@ export const GatewayEnvSchema = z
     metricsBindAddress: env.metrics_bind_address ?? env.bind_address,
     metricsBasicAuthUser: env.metrics_basic_auth_user,
     metricsBasicAuthPassword: env.metrics_basic_auth_password,
+    /** /metrics needs the gateway's own credentials (when no metrics_basic_auth_user/_password are set). */
+    metricsBasicAuth: env.metrics_basic_auth,
     /** The gateway's container when it runs in one ('none': never join function networks); default detected. */
     gatewayContainer: env.gateway_container,
   }));

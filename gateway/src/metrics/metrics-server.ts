@@ -5,7 +5,24 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { FuntainerError } from '@funtainer/core/errors';
 import { BasicAuth, type Credentials } from '../auth/basic-auth.js';
+import type { GatewayConfig } from '../config.js';
+
+/**
+ * The credentials `/metrics` needs: metrics_basic_auth_user/_password, else with metrics_basic_auth=true the
+ * gateway's own (as Alertmanager already holds them under docker-compose), else none.
+ */
+export function metricsCredentials(config: GatewayConfig, gatewayCredentials: Credentials | undefined): Credentials | undefined {
+  if (config.metricsBasicAuthUser !== undefined && config.metricsBasicAuthPassword !== undefined) {
+    return { user: config.metricsBasicAuthUser, password: config.metricsBasicAuthPassword };
+  }
+  if (!config.metricsBasicAuth) return undefined;
+  if (gatewayCredentials === undefined) {
+    throw new FuntainerError('FUNTAINER_ERR_CONFIG_INVALID', 'metrics_basic_auth=true needs basic_auth on (its credentials) or metrics_basic_auth_user/_password');
+  }
+  return gatewayCredentials;
+}
 
 /** With `credentials`, `/metrics` needs them (metrics name every function, private ones too); `/healthz` never. */
 export function createMetricsServer(registry: Registry, credentials?: Credentials): Server {

@@ -1,6 +1,6 @@
 /** /metrics on the metrics port: OpenFaaS names and labels, plus ours; /healthz there; not on the main port. */
 import t from 'tap';
-import { deployFunction, httpRequest, startGateway, startUpstream } from '../testing/gateway-harness.js';
+import { BASIC, deployFunction, httpRequest, startGateway, startUpstream, TEST_CREDENTIALS } from '../testing/gateway-harness.js';
 
 t.test('invocation metrics, service count and load gauges', async (t) => {
   const up = await startUpstream((req, res) => res.writeHead(req.url === '/fail' ? 500 : 200).end('x'));
@@ -41,4 +41,12 @@ t.test('metrics_basic_auth_*: /metrics needs the metrics credentials, /healthz d
   t.equal(scraped.status, 200, 'the metrics credentials: 200');
   t.match(scraped.body, /gateway_/);
   t.equal((await httpRequest(`${h.metricsUrl}/healthz`)).status, 200, '/healthz stays open for probes');
+});
+
+t.test('metrics_basic_auth=true: /metrics needs the gateway credentials; without any credentials it is a config error', async (t) => {
+  const h = await startGateway({ env: { basic_auth: 'true', metrics_basic_auth: 'true' }, credentials: TEST_CREDENTIALS });
+  t.teardown(() => h.close());
+  t.equal((await httpRequest(`${h.metricsUrl}/metrics`)).status, 401, 'anonymous: 401');
+  t.equal((await httpRequest(`${h.metricsUrl}/metrics`, { headers: { authorization: BASIC } })).status, 200, 'the gateway credentials: 200');
+  await t.rejects(startGateway({ env: { basic_auth: 'false', metrics_basic_auth: 'true' } }), { code: 'FUNTAINER_ERR_CONFIG_INVALID' });
 });
