@@ -8,7 +8,7 @@
 #   containers the gateway created. While function containers exist, the two networks are
 #   kept as well (the functions stay reachable when the stack comes back up).
 # --volumes: also removes the function containers (label com.funtainer.function on this
-#   stack's functions network), the networks, the named volumes (Redis queue data,
+#   stack's function networks, FUNCTIONS_NETWORK-<namespace>-<function>), the networks, the named volumes (Redis queue data,
 #   Prometheus, Alertmanager, gateway state) and FUNTAINER_DATA_DIR/function-secrets.
 #   The admin credentials (FUNTAINER_DATA_DIR/secrets) are kept; delete them by hand.
 #
@@ -81,6 +81,9 @@ main() {
         # shellcheck disable=SC2086
         docker rm -f -v $fns >/dev/null
       fi
+      # the gateway removes a function's network with the function; these are what it could not
+      # shellcheck disable=SC2046
+      docker network rm $(function_networks) >/dev/null 2>&1 || true
     fi
     compose down --volumes --remove-orphans --timeout 20
     if [[ -d $FUNTAINER_DATA_DIR/function-secrets ]]; then

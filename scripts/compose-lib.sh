@@ -277,7 +277,18 @@ wait_healthy() {
   done
 }
 
-# function_containers: ids of the function containers on this stack's functions network.
+# function_networks: the per-function networks the gateway made (named $FUNCTIONS_NETWORK-<namespace>-<function>).
+function_networks() {
+  local net
+  for net in $(docker network ls --filter "label=com.funtainer.network=function" --format '{{.Name}}' 2>/dev/null || true); do
+    if [[ $net == "$FUNCTIONS_NETWORK"-* ]]; then printf '%s\n' "$net"; fi
+  done
+}
+
+# function_containers: ids of the function containers on this stack's function networks.
 function_containers() {
-  docker ps -aq --filter "label=$FUNCTION_LABEL" --filter "network=$FUNCTIONS_NETWORK" 2>/dev/null || true
+  local net
+  for net in $(function_networks); do
+    docker ps -aq --filter "label=$FUNCTION_LABEL" --filter "network=$net" 2>/dev/null || true
+  done | sort -u
 }

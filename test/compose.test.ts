@@ -168,7 +168,12 @@ if (reason) {
     const leftovers = spawnSync('docker', ['ps', '-aq', '--filter', `network=${NETWORK}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     const project = spawnSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     if (leftovers.length + project.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...leftovers, ...project], { stdio: 'ignore', timeout: 120_000 });
-    spawnSync('docker', ['network', 'rm', NETWORK, `${PROJECT}_default`], { stdio: 'ignore', timeout: 60_000 });
+    const fnNetworks = spawnSync('docker', ['network', 'ls', '--format', '{{.Name}}'], { encoding: 'utf8' }).stdout.split('\n').filter((n) => n.startsWith(`${NETWORK}-`));
+    for (const n of fnNetworks) {
+      const ids = spawnSync('docker', ['ps', '-aq', '--filter', `network=${n}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      if (ids.length) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore', timeout: 120_000 });
+    }
+    spawnSync('docker', ['network', 'rm', NETWORK, `${PROJECT}_default`, ...fnNetworks], { stdio: 'ignore', timeout: 60_000 });
     const volumes = spawnSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     if (volumes.length) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore', timeout: 60_000 });
     // function definitions are labelled volumes of the gateway's Docker provider; compose-down.sh deletes the
@@ -235,8 +240,12 @@ if (reason) {
     const list = await fetchText(`${gateway}/system/functions`, { headers: { authorization: auth() } });
     const names = (JSON.parse(list.body) as { name: string }[]).map((f) => f.name);
     for (const name of SAMPLE_FUNCTIONS) t.ok(names.includes(fn(name)), `${fn(name)} listed`);
-    const containers = spawnSync('docker', ['ps', '-q', '--filter', 'label=com.funtainer.function', '--filter', `network=${NETWORK}`], { encoding: 'utf8' });
-    t.ok(containers.stdout.trim().split('\n').filter(Boolean).length >= SAMPLE_FUNCTIONS.length, 'function containers run on the test functions network');
+    // one network per function, named after the stack's FUNCTIONS_NETWORK
+    const networks = spawnSync('docker', ['network', 'ls', '--filter', 'label=com.funtainer.network=function', '--format', '{{.Name}}'], { encoding: 'utf8' })
+      .stdout.split('\n').filter((n) => n.startsWith(`${NETWORK}-`));
+    t.ok(networks.length >= SAMPLE_FUNCTIONS.length, `one network per function: ${networks.join(', ')}`);
+    const onThem = networks.flatMap((n) => spawnSync('docker', ['ps', '-q', '--filter', 'label=com.funtainer.function', '--filter', `network=${n}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
+    t.ok(onThem.length >= SAMPLE_FUNCTIONS.length, 'function containers run on their function networks');
   });
 
   await t.test('sync invocations through the published gateway port', async (t) => {

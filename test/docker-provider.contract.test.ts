@@ -64,7 +64,9 @@ if (fixture) {
     t.equal(inspected.Config.User, '1000:1000');
     t.ok(inspected.Config.Env.includes('fprocess=node handler.js'), 'envProcess → fprocess');
     t.match(inspected.Config.Labels, { 'com.funtainer.function': service, 'com.funtainer.namespace': DEFAULT_NAMESPACE, 'com.funtainer.generation': '1', 'com.funtainer.replica': '0' });
-    t.ok(inspected.NetworkSettings.Networks[run.network], 'on the functions network');
+    const networks = Object.keys(inspected.NetworkSettings.Networks);
+    t.equal(networks.length, 1, 'on one network');
+    t.ok(networks[0]?.startsWith(`${run.network}-${DEFAULT_NAMESPACE}-${service}`), `its function's own network: ${networks[0]}`);
     t.ok(inspected.HostConfig.Mounts.some((m: { Target: string; ReadOnly: boolean }) => m.Target === '/var/openfaas/secrets' && m.ReadOnly), 'secrets directory mounted read-only');
     await provider.deleteSecret({ name: secret, namespace: DEFAULT_NAMESPACE });
   });

@@ -19,7 +19,7 @@ import { FunctionTable } from './functions/function-table.js';
 import { ServiceCountPoller } from './functions/service-count-poller.js';
 import { createGatewaySupport, newCallId, type GatewayPluginOptions, type GatewaySupport } from './gateway-support.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
-import { createMetricsServer } from './metrics/metrics-server.js';
+import { createMetricsServer, metricsCredentials } from './metrics/metrics-server.js';
 import { refuseCrossSiteWrites } from './plugins/cross-site-guard.js';
 import { answerFrameworkError, installErrorHandlers } from './plugins/error-handler.js';
 import { requireBasicAuth } from './plugins/system-auth.js';
@@ -124,7 +124,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   for (const plugin of deps.extraRoutes ?? []) await app.register(plugin, { gateway: support });
 
-  const metricsServer = createMetricsServer(registry);
+  const metricsServer = createMetricsServer(registry, metricsCredentials(config, config.basicAuth ? deps.credentials : undefined));
   const poller = new ServiceCountPoller(provider, functions, metrics, app.log);
   const table = functions;
   let closing: Promise<void> | undefined;
@@ -153,7 +153,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
       await app.listen({ port: config.port, host: config.bindAddress });
       await new Promise<void>((resolve, reject) => {
         metricsServer.once('error', reject);
-        metricsServer.listen(config.metricsPort, config.bindAddress, () => resolve());
+        metricsServer.listen(config.metricsPort, config.metricsBindAddress, () => resolve());
       });
       poller.start(config.serviceCountIntervalMs);
       return { port: (app.server.address() as AddressInfo).port, metricsPort: (metricsServer.address() as AddressInfo).port };

@@ -4,7 +4,7 @@ import { describeConfig, loadConfig } from './config.js';
 t.test('defaults', async (t) => {
   const c = loadConfig({});
   t.match(c, {
-    port: 8080, metricsPort: 8082, bindAddress: '0.0.0.0', readTimeoutMs: 65_000, writeTimeoutMs: 65_000, upstreamTimeoutMs: 60_000,
+    port: 8080, metricsPort: 8082, bindAddress: '127.0.0.1', metricsBindAddress: '127.0.0.1', readTimeoutMs: 65_000, writeTimeoutMs: 65_000, upstreamTimeoutMs: 60_000,
     readyTimeoutMs: 10_000, basicAuth: true, secretMountPath: '/run/secrets/', functionNamespace: 'openfaas-fn', maxConnectionsPerReplica: 1024,
     maxQueuePerFunction: 100, defaultMaxConcurrency: 0, logLevel: 'info',
   });
@@ -31,4 +31,12 @@ t.test('image pull policy and registries: default pulls from nowhere; bad values
     pullPolicy: 'Always', registries: ['registry.local:5000', 'ghcr.io'],
   });
   t.throws(() => loadConfig({ image_pull_policy: 'sometimes' }), /image_pull_policy/);
+});
+
+t.test('metrics: own bind address (default: bind_address) and optional basic auth, credentials never described', async (t) => {
+  t.equal(loadConfig({ bind_address: '0.0.0.0' }).metricsBindAddress, '0.0.0.0', 'follows bind_address');
+  const c = loadConfig({ bind_address: '0.0.0.0', metrics_bind_address: '10.1.2.3', metrics_basic_auth_user: 'prom', metrics_basic_auth_password: 'scrape-secret' });
+  t.match(c, { bindAddress: '0.0.0.0', metricsBindAddress: '10.1.2.3', metricsBasicAuthUser: 'prom' });
+  t.notOk(JSON.stringify(describeConfig(c)).includes('scrape-secret'), 'the metrics password is not described');
+  t.throws(() => loadConfig({ metrics_basic_auth_user: 'prom' }), /metrics_basic_auth_user and metrics_basic_auth_password: set both or neither/);
 });

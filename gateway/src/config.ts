@@ -17,7 +17,9 @@ export const GatewayEnvSchema = z
   .object({
     port: envInt(8080, { min: 0, max: 65535 }),
     metrics_port: envInt(8082, { min: 0, max: 65535 }),
-    bind_address: z.string().default('0.0.0.0'),
+    // Loopback unless told otherwise: a gateway on the host must not be reachable from function containers (or the
+    // LAN) by accident; containers (docker-compose) set 0.0.0.0 explicitly.
+    bind_address: z.string().default('127.0.0.1'),
     // Defaults follow the OpenFaaS Helm chart (65/65/60) so a function may use the whole upstream_timeout
     // while staying strictly below write_timeout (the documented exec ≤ upstream < write rule).
     read_timeout: envDurationMs('65s'),
@@ -50,6 +52,11 @@ export const GatewayEnvSchema = z
     // OpenFaaS' name and values; pulls only ever go to a registry listed in image_registries (comma-separated hosts)
     image_pull_policy: z.enum(IMAGE_PULL_POLICIES).default('IfNotPresent'),
     image_registries: z.string().default('').transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== '')),
+    metrics_bind_address: optionalString,
+    metrics_basic_auth_user: optionalString,
+    metrics_basic_auth_password: optionalString,
+    metrics_basic_auth: envBoolean(false),
+    gateway_container: optionalString,
   })
   .transform((env) => ({
     port: env.port,
@@ -83,6 +90,14 @@ export const GatewayEnvSchema = z
     release: env.funtainer_release,
     sha: env.funtainer_sha,
     imagePolicy: Object.freeze({ pullPolicy: env.image_pull_policy, registries: Object.freeze(env.image_registries) }),
+    /** The metrics server's own address (default: bind_address): e.g. only the network Prometheus scrapes on. */
+    metricsBindAddress: env.metrics_bind_address ?? env.bind_address,
+    metricsBasicAuthUser: env.metrics_basic_auth_user,
+    metricsBasicAuthPassword: env.metrics_basic_auth_password,
+    /** /metrics needs the gateway's own credentials (when no metrics_basic_auth_user/_password are set). */
+    metricsBasicAuth: env.metrics_basic_auth,
+    /** The gateway's container when it runs in one ('none': never join function networks); default detected. */
+    gatewayContainer: env.gateway_container,
   }));
 
 export type GatewayConfig = Readonly<z.output<typeof GatewayEnvSchema>>;
@@ -96,6 +111,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   if ((config.basicAuthUser === undefined) !== (config.basicAuthPassword === undefined)) {
     problems.push('basic_auth_user and basic_auth_password: set both or neither');
   }
+  if ((config.metricsBasicAuthUser === undefined) !== (config.metricsBasicAuthPassword === undefined)) {
+    problems.push('metrics_basic_auth_user and metrics_basic_auth_password: set both or neither');
+  }
   if (problems.length > 0) {
     throw new FuntainerError('FUNTAINER_ERR_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -104,7 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
 
 /** The configuration without credentials, for the one startup log line. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
-  const { basicAuthPassword: _password, basicAuthUser: _user, ...safe } = config;
+  const { basicAuthPassword: _password, basicAuthUser: _user, metricsBasicAuthPassword: _metricsPassword, ...safe } = config;
   return { ...safe, redisUrl: withoutPassword(safe.redisUrl) };
 }
 

@@ -27,6 +27,7 @@ const provider = await DockerProvider.create({
   ...(docker ? { docker } : {}),
   ...(config.secretsDir ? { secretsDir: config.secretsDir } : {}),
   network: config.functionsNetwork,
+  ...(config.gatewayContainer ? { gatewayContainer: config.gatewayContainer } : {}),
   // Gateways sharing a scope share functions; other scopes on the same engine are invisible to this one.
   ...(config.functionsScope ? { extraLabels: { 'com.funtainer.scope-name': config.functionsScope } } : {}),
   // One timeout per function: without a label the watchdog gets the gateway's own upstream_timeout.

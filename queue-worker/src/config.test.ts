@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import { Registry } from 'prom-client';
 import { loadConfig } from './config.js';
+import { startMetricsServer } from './worker-metrics.js';
 
 t.test('defaults', async (t) => {
   const c = loadConfig({});
@@ -51,4 +54,11 @@ t.test('gateway credentials from values or files, both or neither', async (t) =>
 
 t.test('gateway_url trailing slash is trimmed', async (t) => {
   t.equal(loadConfig({ gateway_url: 'http://gw:8080/' }).gatewayUrl, 'http://gw:8080');
+});
+
+t.test('the metrics server listens on loopback unless metrics_bind_address says otherwise', async (t) => {
+  t.equal(loadConfig({ metrics_bind_address: '0.0.0.0' }).metricsBindAddress, '0.0.0.0');
+  const server = await startMetricsServer(new Registry(), 0, loadConfig({}).metricsBindAddress);
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.equal((server.address() as AddressInfo).address, '127.0.0.1');
 });

@@ -49,6 +49,8 @@ export const ConfigSchema = z
     basic_auth_user_file: z.string().optional(),
     basic_auth_password_file: z.string().optional(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // loopback unless told otherwise (docker-compose sets 0.0.0.0 for Prometheus)
+    metrics_bind_address: z.string().default('127.0.0.1'),
   })
   .refine((c) => c.retry_min_wait <= c.retry_max_wait, { error: 'retry_min_wait must not exceed retry_max_wait', path: ['retry_min_wait'] })
   .refine((c) => c.max_per_function <= c.concurrency, { error: 'max_per_function must not exceed concurrency', path: ['max_per_function'] });
@@ -72,6 +74,7 @@ export interface WorkerConfig {
   /** `user:password` for the gateway's /system API, when configured. */
   readonly gatewayCredentials: { user: string; password: string } | undefined;
   readonly logLevel: string;
+  readonly metricsBindAddress: string;
 }
 
 export interface RetryDefaults {
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     metricsPort: raw.metrics_port,
     gatewayCredentials: readCredentials(raw, readFile),
     logLevel: raw.log_level,
+    metricsBindAddress: raw.metrics_bind_address,
   });
 }
 

@@ -31,7 +31,7 @@ process.on('uncaughtException', (err) => {
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const runtime = startQueueRuntime(config, createWorkerMetrics(registry), log, createRedisHealth(registry, log));
-const metricsServer = config.metricsPort > 0 ? await startMetricsServer(registry, config.metricsPort) : undefined;
+const metricsServer = config.metricsPort > 0 ? await startMetricsServer(registry, config.metricsPort, config.metricsBindAddress) : undefined;
 
 log.info(
   {
@@ -42,6 +42,7 @@ log.info(
     retry: config.retry,
     invokeTimeoutMs: config.invokeTimeoutMs,
     metricsPort: config.metricsPort,
+    metricsBindAddress: config.metricsBindAddress,
   },
   'queue-worker started',
 );

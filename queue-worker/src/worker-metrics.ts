@@ -54,7 +54,7 @@ export function createRedisHealth(registry: Registry, log: Logger): RedisHealth 
 }
 
 /** `GET /metrics` and `GET /healthz`; resolves once listening. Port 0 picks a free port (tests). */
-export async function startMetricsServer(registry: Registry, port: number, host = '0.0.0.0'): Promise<Server> {
+export async function startMetricsServer(registry: Registry, port: number, host: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
       registry.metrics().then(

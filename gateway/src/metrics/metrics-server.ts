@@ -5,8 +5,28 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { FuntainerError } from '@funtainer/core/errors';
+import { BasicAuth, type Credentials } from '../auth/basic-auth.js';
+import type { GatewayConfig } from '../config.js';
 
-export function createMetricsServer(registry: Registry): Server {
+/**
+ * The credentials `/metrics` needs: metrics_basic_auth_user/_password, else with metrics_basic_auth=true the
+ * gateway's own (as Alertmanager already holds them under docker-compose), else none.
+ */
+export function metricsCredentials(config: GatewayConfig, gatewayCredentials: Credentials | undefined): Credentials | undefined {
+  if (config.metricsBasicAuthUser !== undefined && config.metricsBasicAuthPassword !== undefined) {
+    return { user: config.metricsBasicAuthUser, password: config.metricsBasicAuthPassword };
+  }
+  if (!config.metricsBasicAuth) return undefined;
+  if (gatewayCredentials === undefined) {
+    throw new FuntainerError('FUNTAINER_ERR_CONFIG_INVALID', 'metrics_basic_auth=true needs basic_auth on (its credentials) or metrics_basic_auth_user/_password');
+  }
+  return gatewayCredentials;
+}
+
+/** With `credentials`, `/metrics` needs them (metrics name every function, private ones too); `/healthz` never. */
+export function createMetricsServer(registry: Registry, credentials?: Credentials): Server {
+  const auth = new BasicAuth(credentials);
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' && path !== '/healthz') {
@@ -19,6 +39,10 @@ export function createMetricsServer(registry: Registry): Server {
     }
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      return;
+    }
+    if (!auth.verify(req.headers.authorization)) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="metrics"', 'content-type': 'text/plain' }).end('unauthorized\n');
       return;
     }
     registry.metrics().then(

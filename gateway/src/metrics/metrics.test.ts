@@ -1,6 +1,6 @@
 /** /metrics on the metrics port: OpenFaaS names and labels, plus ours; /healthz there; not on the main port. */
 import t from 'tap';
-import { deployFunction, httpRequest, startGateway, startUpstream } from '../testing/gateway-harness.js';
+import { BASIC, deployFunction, httpRequest, startGateway, startUpstream, TEST_CREDENTIALS } from '../testing/gateway-harness.js';
 
 t.test('invocation metrics, service count and load gauges', async (t) => {
   const up = await startUpstream((req, res) => res.writeHead(req.url === '/fail' ? 500 : 200).end('x'));
@@ -26,4 +26,27 @@ t.test('invocation metrics, service count and load gauges', async (t) => {
   t.notMatch(text, /nodejs_|process_cpu/, 'no default-registry metrics');
   t.equal((await httpRequest(`${h.metricsUrl}/healthz`)).status, 200);
   t.equal((await httpRequest(`${h.url}/metrics`)).status, 404, '/metrics is not on the main port');
+});
+
+t.test('metrics_basic_auth_*: /metrics needs the metrics credentials, /healthz does not', async (t) => {
+  const h = await startGateway({ env: { metrics_basic_auth_user: 'prom', metrics_basic_auth_password: 'scrape-secret' } });
+  t.teardown(() => h.close());
+  const anonymous = await httpRequest(`${h.metricsUrl}/metrics`);
+  t.equal(anonymous.status, 401, 'no credentials: 401');
+  t.notMatch(anonymous.body, /gateway_/, 'and no metric names');
+  const wrong = `Basic ${Buffer.from('prom:wrong').toString('base64')}`;
+  t.equal((await httpRequest(`${h.metricsUrl}/metrics`, { headers: { authorization: wrong } })).status, 401, 'wrong password: 401');
+  const right = `Basic ${Buffer.from('prom:scrape-secret').toString('base64')}`;
+  const scraped = await httpRequest(`${h.metricsUrl}/metrics`, { headers: { authorization: right } });
+  t.equal(scraped.status, 200, 'the metrics credentials: 200');
+  t.match(scraped.body, /gateway_/);
+  t.equal((await httpRequest(`${h.metricsUrl}/healthz`)).status, 200, '/healthz stays open for probes');
+});
+
+t.test('metrics_basic_auth=true: /metrics needs the gateway credentials; without any credentials it is a config error', async (t) => {
+  const h = await startGateway({ env: { basic_auth: 'true', metrics_basic_auth: 'true' }, credentials: TEST_CREDENTIALS });
+  t.teardown(() => h.close());
+  t.equal((await httpRequest(`${h.metricsUrl}/metrics`)).status, 401, 'anonymous: 401');
+  t.equal((await httpRequest(`${h.metricsUrl}/metrics`, { headers: { authorization: BASIC } })).status, 200, 'the gateway credentials: 200');
+  await t.rejects(startGateway({ env: { basic_auth: 'false', metrics_basic_auth: 'true' } }), { code: 'FUNTAINER_ERR_CONFIG_INVALID' });
 });

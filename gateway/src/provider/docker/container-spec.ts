@@ -16,6 +16,7 @@ import { secretsMounts } from './secret-layout.js';
 export const WATCHDOG_PORT = 8080;
 
 export interface ContainerSettings {
+  /** The replica's network: its function's own (functions-network.ts); the engine passes the name. */
   readonly network: string;
   readonly secretsHostDir: string;
   /** The provider's scope id: secret directories are per scope, as container names are. */
@@ -108,6 +109,7 @@ export function buildContainerCreateOptions(
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
       Mounts: secretsMounts(spec, { ...identity, scope: settings.scope }, settings.secretsHostDir),
     },
-    NetworkingConfig: { EndpointsConfig: { [settings.network]: { Aliases: [identity.name] } } },
+    // No DNS alias: only the function's own replicas and the gateway share this network, and the gateway uses IPs.
+    NetworkingConfig: { EndpointsConfig: { [settings.network]: {} } },
   };
 }

@@ -15,7 +15,10 @@ export interface ProviderLogger {
 export interface DockerProviderOptions {
   /** @defaultValue `new Docker()` (DOCKER_HOST or /var/run/docker.sock) */
   readonly docker?: Docker;
-  /** Bridge network function containers join; created (with a label) when missing. @defaultValue 'funtainer-functions' */
+  /**
+   * Prefix of the per-function bridge networks (`<network>-<namespace>-<name>`, functions-network.ts); each is
+   * created (labelled) before the function's first replica and removed with the function. @defaultValue 'funtainer-functions'
+   */
   readonly network?: string;
   /** Where the gateway writes secret files. @defaultValue '/var/lib/funtainer/secrets' */
   readonly secretsDir?: string;
@@ -60,9 +63,14 @@ export interface DockerProviderOptions {
   /** @defaultValue ['openfaas-fn'] */
   readonly namespaces?: readonly string[];
   readonly logger?: ProviderLogger;
+  /**
+   * The gateway's own container (id or name) when it runs in one on this engine: it joins every function network.
+   * 'none' never joins. @defaultValue detected (self-container.ts)
+   */
+  readonly gatewayContainer?: string;
 }
 
-export type ResolvedDockerProviderOptions = Required<Omit<DockerProviderOptions, 'inFlight'>> & Pick<DockerProviderOptions, 'inFlight'>;
+export type ResolvedDockerProviderOptions = Required<Omit<DockerProviderOptions, 'inFlight' | 'gatewayContainer'>> & Pick<DockerProviderOptions, 'inFlight' | 'gatewayContainer'>;
 
 const silentLogger: ProviderLogger = { info() {}, warn() {}, error() {} };
 
@@ -95,5 +103,6 @@ export async function resolveDockerProviderOptions(options: DockerProviderOption
     extraLabels: { ...options.extraLabels },
     namespaces: options.namespaces ?? [DEFAULT_NAMESPACE],
     logger: options.logger ?? silentLogger,
+    gatewayContainer: options.gatewayContainer,
   };
 }

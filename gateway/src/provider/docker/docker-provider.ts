@@ -2,8 +2,9 @@
  * FunctionProvider on a Docker engine. Definitions (desired state) live in Docker as labelled volumes
  * (function-store.ts); replicas are labelled containers converged towards them by the reconciler, per function
  * under a lock. Engine events (a replica died or was paused) and a periodic sweep (another gateway changed
- * something, a missed event) request reconcile passes; `endpoints()` answers from memory.
- * Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container state, so a restarted gateway keeps it.
+ * something, a missed event) request reconcile passes; `endpoints()` answers from memory. Each function has its
+ * own network (functions-network.ts). Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container
+ * state, so a restarted gateway keeps it.
  */
 import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
 import type { FuntainerError } from '@funtainer/core/errors';
@@ -22,7 +23,7 @@ import { functionTimeoutMs } from './container-spec.js';
 import { resolveDockerProviderOptions, type DockerProviderOptions, type ResolvedDockerProviderOptions } from './docker-provider-options.js';
 import { FunctionStore } from './function-store.js';
 import { functionStatus, startFailure } from './function-health.js';
-import { ensureFunctionsNetwork } from './functions-network.js';
+import { FunctionNetworks } from './functions-network.js';
 import { ImageResolver } from './image-resolver.js';
 import type { StoredDefinition } from './labels.js';
 import { functionLogs } from './log-stream.js';
@@ -32,6 +33,7 @@ import { Reconciler } from './reconciler.js';
 import { ReplicaEngine } from './replica-engine.js';
 import { ReplicaSet } from './replica-set.js';
 import { scopeOf, SCOPE_LABEL } from './scope.js';
+import { selfContainerResolver } from './self-container.js';
 import { Sweeper } from './sweeper.js';
 
 export class DockerProvider implements FunctionProvider, PausableProvider {
@@ -44,6 +46,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   readonly #engine: ReplicaEngine;
   readonly #images: ImageResolver;
   readonly #secrets: ProviderSecrets;
+  readonly #networks: FunctionNetworks;
   readonly #reconciler: Reconciler;
   readonly #sweeper: Sweeper;
   readonly #pauser: Pauser;
@@ -67,9 +70,12 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix, scope }, new Semaphore(options.launchConcurrency));
     this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger, options.imagePolicy);
     this.#secrets = new ProviderSecrets({ ...options, scope });
-    // A generation's secrets directory is made (or remade, after a restart) before any of its replicas.
-    const reconcilerSettings = { ...options, prepareLaunch: this.#secrets.prepare, requestPass: (set: ReplicaSet) => void this.#converges.request(functionKey(set.fn)) };
-    this.#reconciler = new Reconciler(this.#engine, this.#images, reconcilerSettings, (set) => this.#emit(set), logger, this.#lifetime.signal);
+    const self = selfContainerResolver(docker, options.gatewayContainer, engineTimeoutMs, logger); // joins every function network
+    this.#networks = new FunctionNetworks(docker, { prefix: options.network, nameSuffix, extraLabels, timeoutMs: engineTimeoutMs, self, logger });
+    // A function's network and its generation's secrets directory are made (or remade, after a restart) before any of its replicas.
+    const prepareLaunch = (spec: FunctionDeployment, fn: QualifiedName & { readonly generation: number }): Promise<void> =>
+      this.#networks.ensure(fn).then(() => this.#secrets.prepare(spec, fn));
+    this.#reconciler = new Reconciler(this.#engine, this.#images, { ...options, prepareLaunch, requestPass: (set: ReplicaSet) => void this.#converges.request(functionKey(set.fn)) }, (set) => this.#emit(set), logger, this.#lifetime.signal);
     this.#pauser = new Pauser({
       engine: this.#engine, settings: options, changed: (set) => this.#emit(set), logger, signal: this.#lifetime.signal,
       becomeReady: (set, replica) => this.#reconciler.becomeReady(set, replica),
@@ -77,7 +83,9 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#converges = new ConvergeQueue({ lock: this.#lock, sets: this.#sets, store: this.#store, reconciler: this.#reconciler, logger, signal: this.#lifetime.signal });
     this.#sweeper = new Sweeper({
       store: this.#store, engine: this.#engine, sets: this.#sets, intervalMs: options.sweepIntervalMs, logger, signal: this.#lifetime.signal,
-      converge: (key) => this.#converges.request(key), observed: this.#secrets.maintain,
+      converge: (key) => this.#converges.request(key),
+      observed: (definitions, replicas) => this.#secrets.maintain(definitions, replicas)
+        .then(() => this.#networks.maintain(definitions, (key) => definitions.has(key) || this.#sets.get(key)?.definition !== undefined)),
     });
   }
 
@@ -137,6 +145,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
       try {
         await this.#reconciler.converge(set);
         await this.#secrets.removeFunction(fn); // once its replicas are gone; if this fails, the sweep prunes it
+        await this.#networks.release(fn); // never rejects: a network it could not remove is the sweep's
       } finally {
         this.#sets.delete(key);
       }
@@ -194,8 +203,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   }
 
   async start(): Promise<void> {
-    const { docker, network, extraLabels, engineTimeoutMs, logger } = this.#options;
-    await ensureFunctionsNetwork(docker, network, extraLabels, engineTimeoutMs);
+    const { docker, extraLabels, logger } = this.#options;
     const eventDeps = { sets: this.#sets, emit: (set: ReplicaSet) => this.#emit(set), requestConverge: (key: string) => void this.#converges.request(key) };
     this.#events ??= followContainerEvents(docker, extraLabels, (e) => handleContainerEvent(eventDeps, functionKey(e.identity), e.action, e.id), logger, this.#lifetime.signal);
     await this.#sweeper.start();

@@ -7,6 +7,7 @@ import type { FunctionDeployment } from '@funtainer/core/contracts';
 import type { QualifiedName } from '@funtainer/core/names';
 import { engineStatus, isConflict, isNotFound, isNotModified, mapDockerError, replicaRefusal, withDeadline } from './docker-errors.js';
 import { buildContainerCreateOptions, WATCHDOG_PORT, type ContainerSettings, type ImageFacts } from './container-spec.js';
+import { functionNetworkName } from './functions-network.js';
 import { CONTAINER_LABELS, parseReplicaLabels, type ReplicaIdentity } from './labels.js';
 import type { Semaphore } from './concurrency.js';
 import { scopeFilters } from './scope.js';
@@ -44,7 +45,7 @@ export class ReplicaEngine {
     for (const c of containers) {
       const identity = parseReplicaLabels(c.Labels);
       if (!identity) continue;
-      const ip = c.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
+      const ip = c.NetworkSettings?.Networks?.[this.#networkOf(identity)]?.IPAddress;
       observed.push({ id: c.Id, identity, running: c.State === 'running', paused: c.State === 'paused', url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined });
     }
     return observed;
@@ -56,7 +57,7 @@ export class ReplicaEngine {
    */
   async launch(spec: FunctionDeployment, identity: ReplicaIdentity, image: ImageFacts): Promise<{ id: string; url: string | undefined }> {
     return this.launches.use(async () => {
-      const options = buildContainerCreateOptions(spec, identity, image, this.settings);
+      const options = buildContainerCreateOptions(spec, identity, image, { ...this.settings, network: this.#networkOf(identity) });
       options.name = `${options.name}${this.settings.nameSuffix}`;
       const id = await this.#createOrAdopt(options);
       try {
@@ -65,7 +66,7 @@ export class ReplicaEngine {
         if (!isNotModified(err)) throw replicaRefusal(err, [400]) ?? err;
       }
       const info = await this.#call('inspect a container', () => this.docker.getContainer(id).inspect());
-      const ip = info.NetworkSettings?.Networks?.[this.settings.network]?.IPAddress;
+      const ip = info.NetworkSettings?.Networks?.[this.#networkOf(identity)]?.IPAddress;
       return { id, url: ip ? `http://${ip}:${WATCHDOG_PORT}` : undefined };
     });
   }
@@ -131,6 +132,11 @@ export class ReplicaEngine {
     } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     }
+  }
+
+  /** The function's own network (functions-network.ts): `settings.network` is its name prefix. */
+  #networkOf(identity: ReplicaIdentity): string {
+    return functionNetworkName(this.settings.network, identity, this.settings.nameSuffix);
   }
 
   /** Runs an engine call with the deadline; 304/404/409 (and 400 when `rawRefusal`) stay raw so callers can branch on them. */
