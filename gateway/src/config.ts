@@ -5,6 +5,7 @@
  * Every variable is documented in gateway/README.md.
  */
 import { z } from 'zod';
+import { callbackPolicyEnvShape, callbackPolicyFromEnv } from '@funtainer/core/callback-policy-env';
 import { envBoolean, envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
 import { FuntainerError } from '@funtainer/core/errors';
 import { DEFAULT_NAMESPACE, isValidName } from '@funtainer/core/names';
@@ -57,6 +58,7 @@ export const GatewayEnvSchema = z
     metrics_basic_auth_password: optionalString,
     metrics_basic_auth: envBoolean(false),
     gateway_container: optionalString,
+    ...callbackPolicyEnvShape,
   })
   .transform((env) => ({
     port: env.port,
@@ -98,6 +100,7 @@ export const GatewayEnvSchema = z
     metricsBasicAuth: env.metrics_basic_auth,
     /** The gateway's container when it runs in one ('none': never join function networks); default detected. */
     gatewayContainer: env.gateway_container,
+    callbackPolicy: callbackPolicyFromEnv(env),
   }));
 
 export type GatewayConfig = Readonly<z.output<typeof GatewayEnvSchema>>;

@@ -60,7 +60,7 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
     scaling.waker.wake(fn).catch(() => undefined);
   };
 
-  const asyncRouteSet = queuer ? asyncPlugins({ queuer, maxBodyBytes: config.maxAsyncBodyBytes, onEnqueued: wake }) : undefined;
+  const asyncRouteSet = queuer ? asyncPlugins({ queuer, maxBodyBytes: config.maxAsyncBodyBytes, onEnqueued: wake, callbackPolicy: config.callbackPolicy }) : undefined;
 
   return {
     gatewayDeps: {

@@ -5,10 +5,12 @@
  * the function; when attempts run out the job stays in the callback queue's failed set, which is what
  * `GET /system/async/<callId>` reports as the delivery status.
  */
-import { Queue, type Job } from 'bullmq';
-import { request } from 'undici';
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { request, type Dispatcher } from 'undici';
 import { HEADERS } from '@funtainer/core/headers';
+import { CALLBACK_DENIED_CODE } from './callback-connector.js';
 import { networkErrorCode } from './errors.js';
+import { callbackTarget } from './url-credentials.js';
 import { CallbackJobSchema, type CallbackJob, type CallbackResult } from './job-result.js';
 import { InvalidJobError } from './errors.js';
 
@@ -51,24 +53,37 @@ export function callbackHeaders(job: CallbackJob): Record<string, string> {
   return headers;
 }
 
-export function createCallbackProcessor(timeoutMs: number, metrics: CallbackMetrics): (job: Pick<Job, 'id' | 'data' | 'attemptsMade'>) => Promise<CallbackResult> {
+/**
+ * @param dispatcher the policy-guarded Agent (callback-connector.ts): every callback connects through it.
+ */
+export function createCallbackProcessor(timeoutMs: number, metrics: CallbackMetrics, dispatcher: Dispatcher): (job: Pick<Job, 'id' | 'data' | 'attemptsMade'>) => Promise<CallbackResult> {
   return async (job) => {
     const parsed = CallbackJobSchema.safeParse(job.data);
     if (!parsed.success) throw new InvalidJobError(`callback job ${job.id} is malformed`);
     const data = parsed.data;
     let statusCode: number;
+    const target = callbackTarget(data.url);
+    const headers = callbackHeaders(data);
+    if (target.authorization) headers.authorization = target.authorization;
     try {
-      const res = await request(data.url, {
+      const res = await request(target.url, {
         method: 'POST',
-        headers: callbackHeaders(data),
+        headers,
         body: Buffer.from(data.body, 'base64'),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        dispatcher,
       });
       statusCode = res.statusCode;
       await res.body.dump();
     } catch (err) {
       const code = networkErrorCode(err);
+      if (code === CALLBACK_DENIED_CODE) {
+        // The policy will refuse every retry too: fail the delivery now. The message names the address and
+        // why, never the URL (it may carry credentials).
+        metrics.failed(data.function, 'denied');
+        throw new UnrecoverableError(`${CALLBACK_DENIED_CODE}: ${(err as Error).message}`);
+      }
       metrics.failed(data.function, code);
       throw new Error(`callback receiver unreachable (${code})`);
     }

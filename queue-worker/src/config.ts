@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { CallbackPolicy } from '@funtainer/core/callback-policy';
+import { callbackPolicyEnvShape, callbackPolicyFromEnv } from '@funtainer/core/callback-policy-env';
 import { envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
 import { FuntainerError } from '@funtainer/core/errors';
 
@@ -51,6 +53,7 @@ export const ConfigSchema = z
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // loopback unless told otherwise (docker-compose sets 0.0.0.0 for Prometheus)
     metrics_bind_address: z.string().default('127.0.0.1'),
+    ...callbackPolicyEnvShape,
   })
   .refine((c) => c.retry_min_wait <= c.retry_max_wait, { error: 'retry_min_wait must not exceed retry_max_wait', path: ['retry_min_wait'] })
   .refine((c) => c.max_per_function <= c.concurrency, { error: 'max_per_function must not exceed concurrency', path: ['max_per_function'] });
@@ -75,6 +78,8 @@ export interface WorkerConfig {
   readonly gatewayCredentials: { user: string; password: string } | undefined;
   readonly logLevel: string;
   readonly metricsBindAddress: string;
+  /** Where callbacks may connect (`callback_allow_private`, `callback_allow_cidrs`, `callback_deny_cidrs`). */
+  readonly callbackPolicy: CallbackPolicy;
 }
 
 export interface RetryDefaults {
@@ -113,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     gatewayCredentials: readCredentials(raw, readFile),
     logLevel: raw.log_level,
     metricsBindAddress: raw.metrics_bind_address,
+    callbackPolicy: callbackPolicyFromEnv(raw),
   });
 }
 

@@ -7,6 +7,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loggerOptions } from '@funtainer/core/logger';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { startQueueRuntime } from './queue-runtime.js';
+import { redactUrl } from './url-credentials.js';
 import { createRedisHealth, createWorkerMetrics, startMetricsServer } from './worker-metrics.js';
 
 const bootLog = pino(loggerOptions('queue-worker'));
@@ -36,7 +37,8 @@ const metricsServer = config.metricsPort > 0 ? await startMetricsServer(registry
 log.info(
   {
     queue: config.queueName,
-    gateway: config.gatewayUrl,
+    gateway: redactUrl(config.gatewayUrl),
+    callbackPolicy: config.callbackPolicy,
     concurrency: config.concurrency,
     maxPerFunction: config.maxPerFunction,
     retry: config.retry,

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisHealth } from '@funtainer/core/redis-health';
 import { createCallbackProcessor, createCallbackScheduler } from './callback.js';
+import { createCallbackAgent } from './callback-connector.js';
 import type { WorkerConfig } from './config.js';
 import { RetryableInvocationError } from './errors.js';
 import { createFunctionLimits } from './function-limits.js';
@@ -64,7 +65,8 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
         err instanceof RetryableInvocationError ? err.delayMs : backoffDelayMs(attemptsMade, config.retry, Math.random),
     },
   });
-  const callbacks = new Worker(config.callbackQueueName, createCallbackProcessor(config.callbackTimeoutMs, metrics), {
+  const callbackAgent = createCallbackAgent(config.callbackPolicy, config.callbackTimeoutMs);
+  const callbacks = new Worker(config.callbackQueueName, createCallbackProcessor(config.callbackTimeoutMs, metrics, callbackAgent), {
     connection: workerConnection,
     concurrency: config.concurrency,
     lockDuration: config.lockDurationMs,
@@ -87,6 +89,7 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
           ['callbacks', () => callbacks.close()],
           ['callback-queue', () => callbackQueue.close()],
           ['invoker', () => invoker.close()],
+          ['callback-agent', () => callbackAgent.close()],
           ['redis', () => workerConnection.quit()],
         ];
         // Each step in its own try so one failure never skips the rest (as BullMQ's Worker.close does).

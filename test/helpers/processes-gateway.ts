@@ -25,6 +25,8 @@ export interface TestGatewayOptions {
   readonly labelsFor?: Record<string, Record<string, string>>;
   /** Turns basic auth on (`/system/*`, private functions) with these credentials. */
   readonly credentials?: { readonly user: string; readonly password: string };
+  /** Gateway env for the callback policy; default allows private/loopback destinations (the tests' receivers). */
+  readonly callbackEnv?: Record<string, string>;
 }
 
 export interface TestGateway {
@@ -42,14 +44,17 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     await provider.deploy(FunctionDeploymentSchema.parse({ service, image: 'test/echo:latest', labels }));
   }
   const basicAuth = options.credentials ? 'true' : 'false';
-  const config = loadConfig({ port: String(options.port ?? 0), metrics_port: '0', bind_address: '127.0.0.1', basic_auth: basicAuth, state_dir: '/tmp/funtainer-async-test' });
+  const config = loadConfig({
+    port: String(options.port ?? 0), metrics_port: '0', bind_address: '127.0.0.1', basic_auth: basicAuth, state_dir: '/tmp/funtainer-async-test',
+    ...(options.callbackEnv ?? { callback_allow_private: 'true' }),
+  });
   const queuer = createBullmqQueuer({ redisUrl: options.redisUrl, queueName: options.queueName });
   const gateway = await buildGateway({
     provider,
     config,
     registry: new Registry(),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...asyncPlugins({ queuer, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 }),
+    ...asyncPlugins({ queuer, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, callbackPolicy: config.callbackPolicy }),
   });
   await provider.start();
   const { port } = await gateway.listen();

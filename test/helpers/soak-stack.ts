@@ -39,7 +39,7 @@ export async function startSoakStack(redisUrl: string): Promise<SoakStack> {
       PATH: process.env.PATH ?? '',
       port: String(port), metrics_port: String(metricsPort), bind_address: '127.0.0.1', basic_auth: 'false',
       state_dir: state, secrets_dir: join(state, 'secrets'), functions_scope: scope, functions_network: `${scope}-net`,
-      redis_url: redisUrl, async_queue_name: queueName, log_level: 'warn', ready_timeout: '20s',
+      redis_url: redisUrl, async_queue_name: queueName, log_level: 'warn', ready_timeout: '20s', callback_allow_private: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,7 +56,7 @@ export async function startSoakStack(redisUrl: string): Promise<SoakStack> {
   const worker: WorkerProcess = spawnWorker({
     redis_url: redisUrl, queue_name: queueName, gateway_url: gatewayUrl, concurrency: '32', max_per_function: '32', log_level: 'warn',
     // The receiver is on loopback: operators allow that explicitly (the default policy refuses it).
-    callback_allow_loopback: 'true', callback_allow_private: 'true',
+    callback_allow_private: 'true',
   });
   const receiver = await startScriptedServer(() => ({ status: 200, body: '' }));
   const filter = `label=com.funtainer.scope-name=${scope}`;

@@ -4,6 +4,7 @@
  * `/async-function/*` at the root, checked by the gateway's own invocation and `/system/*` checks; `/system/async*`
  * inside the gateway's basic-auth `/system` scope.
  */
+import type { CallbackPolicy } from '@funtainer/core/callback-policy';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { GatewayDeps } from '../app.js';
 import { asyncRoutes } from './async-routes.js';
@@ -16,6 +17,8 @@ export interface AsyncPluginOptions {
   readonly maxBodyBytes: number;
   /** Called after a job is stored (not awaited), e.g. to wake a function scaled to zero. */
   readonly onEnqueued?: (fn: QualifiedName) => void;
+  /** Where X-Callback-Url may point (gateway config `callback_*`). @defaultValue DEFAULT_CALLBACK_POLICY */
+  readonly callbackPolicy?: CallbackPolicy;
 }
 
 export type AsyncPlugins = Required<Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes'>>;
@@ -32,6 +35,7 @@ export function asyncPlugins(options: AsyncPluginOptions): AsyncPlugins {
           defaultNamespace: gateway.functionNamespace,
           includeSystemRoutes: false,
           ...(options.onEnqueued ? { onEnqueued: options.onEnqueued } : {}),
+          ...(options.callbackPolicy ? { callbackPolicy: options.callbackPolicy } : {}),
         });
       },
     ],

@@ -3,6 +3,7 @@
  * decides what is stored in Redis with the job (job data is clear text, so credentials never go in).
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_CALLBACK_POLICY, checkCallbackHost, type CallbackPolicy } from '@funtainer/core/callback-policy';
 import { FuntainerError } from '@funtainer/core/errors';
 import { HEADERS, HOP_BY_HOP_HEADERS } from '@funtainer/core/headers';
 
@@ -32,8 +33,12 @@ export function chooseCallId(header: string | string[] | undefined): string {
   return value !== undefined && isValidCallId(value) ? value : randomUUID();
 }
 
-/** Validates X-Callback-Url: absolute http(s) URL, else 400. */
-export function parseCallbackUrl(header: string | string[] | undefined): string | undefined {
+/**
+ * Validates X-Callback-Url: absolute http(s) URL, else 400; a host the callback policy refuses (metadata,
+ * link-local, and by default loopback/private/internal names) is a 400 CALLBACK_URL_DENIED. The worker checks
+ * the resolved address again when it connects.
+ */
+export function parseCallbackUrl(header: string | string[] | undefined, policy: CallbackPolicy = DEFAULT_CALLBACK_POLICY): string | undefined {
   if (header === undefined) return undefined;
   const value = (Array.isArray(header) ? header[0] : header)?.trim();
   if (!value) throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', 'X-Callback-Url must be an absolute http or https URL');
@@ -45,6 +50,12 @@ export function parseCallbackUrl(header: string | string[] | undefined): string 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', 'X-Callback-Url must be an absolute http or https URL');
+  }
+  const verdict = checkCallbackHost(url.hostname, policy);
+  if (!verdict.allowed) {
+    throw new FuntainerError('FUNTAINER_ERR_CALLBACK_URL_DENIED', `X-Callback-Url host ${url.hostname} is not allowed by the callback policy (${verdict.reason})`, {
+      details: { header: 'X-Callback-Url', reason: verdict.reason },
+    });
   }
   return url.toString();
 }

@@ -17,6 +17,7 @@
  * (`authorizeInvocation`), a cancel and every `/system/async*` route what `/system/*` passes (`authorizeSystem`).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { CallbackPolicy } from '@funtainer/core/callback-policy';
 import type { QueueRequest } from '@funtainer/core/contracts';
 import { FuntainerError, toFuntainerError } from '@funtainer/core/errors';
 import { HEADERS } from '@funtainer/core/headers';
@@ -44,6 +45,8 @@ export interface AsyncRoutesOptions {
   readonly now?: () => number;
   /** Called after a job is stored (not awaited): lets a function scaled to zero start before the worker calls it. */
   readonly onEnqueued?: (fn: QualifiedName) => void;
+  /** Where X-Callback-Url may point (gateway config `callback_*`). @defaultValue DEFAULT_CALLBACK_POLICY */
+  readonly callbackPolicy?: CallbackPolicy;
 }
 
 export type AsyncAccess = Pick<GatewaySupport, 'resolveFunction' | 'authorizeInvocation' | 'authorizeSystem'>;
@@ -67,7 +70,7 @@ export const asyncRoutes: FastifyPluginAsync<AsyncRoutesOptions> = async (app, o
   }
 
   async function enqueue(request: FastifyRequest, reply: FastifyReply, fn: QualifiedName, subPath: string | undefined): Promise<FastifyReply> {
-    const callbackUrl = parseCallbackUrl(request.headers[HEADERS.callbackUrl]);
+    const callbackUrl = parseCallbackUrl(request.headers[HEADERS.callbackUrl], options.callbackPolicy);
     const callId = chooseCallId(request.headers[HEADERS.callId]);
     const nowMs = now();
     const startTime = startTimeNs(nowMs);
