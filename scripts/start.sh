@@ -56,6 +56,10 @@ stop_all() {
 trap stop_all EXIT
 trap 'stop_all; exit 0' INT TERM
 
+# A local playground: async callbacks may go to receivers on this machine (loopback), never to
+# link-local/metadata addresses or the private network (see queue-worker/README.md, callback policy).
+export callback_allow_cidrs="${callback_allow_cidrs:-127.0.0.0/8,::1}"
+
 log "starting the gateway on $GATEWAY_URL (log: $STATE/gateway.log)"
 port="$PORT" metrics_port="$METRICS_PORT" state_dir="$STATE" secrets_dir="$STATE/secrets" \
   node gateway/dist/main.js >>"$STATE/gateway.log" 2>&1 &

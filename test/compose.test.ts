@@ -157,6 +157,8 @@ if (reason) {
     GATEWAY_PORT: String(gatewayPort),
     PROMETHEUS_PORT: String(prometheusPort),
     FUNTAINER_BIND: '127.0.0.1',
+    // the callback receiver listens on the compose network's bridge gateway (a private address)
+    FUNTAINER_CALLBACK_ALLOW_PRIVATE: 'true',
     ...(process.env.FUNTAINER_COMPOSE_ONLINE === '1' ? {} : { FUNTAINER_OFFLINE: '1' }),
   };
   t.comment(`project ${PROJECT}, network ${NETWORK}, gateway ${gateway}, prometheus ${prometheus}, data ${dataDir}`);

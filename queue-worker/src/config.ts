@@ -34,6 +34,8 @@ export const ConfigSchema = z
     concurrency: envInt(50, { min: 1, max: 10_000 }),
     max_per_function: envInt(10, { min: 1, max: 10_000 }),
     invoke_timeout: envDurationMs('60s'),
+    // Calls deferred while the gateway is unreachable keep their retries for this long, then count attempts again.
+    gateway_outage_max_wait: envDurationMs('15m'),
     callback_timeout: envDurationMs('10s'),
     callback_attempts: envInt(5, { min: 1, max: 100 }),
     callback_min_wait: envDurationMs('1s'),
@@ -77,6 +79,8 @@ export interface WorkerConfig {
   /** `user:password` for the gateway's /system API, when configured. */
   readonly gatewayCredentials: { user: string; password: string } | undefined;
   readonly logLevel: string;
+  /** How long one call may wait out a gateway outage before its attempts count again (gateway-outage.ts). */
+  readonly gatewayOutageMaxWaitMs: number;
   readonly metricsBindAddress: string;
   /** Where callbacks may connect (`callback_allow_private`, `callback_allow_cidrs`, `callback_deny_cidrs`). */
   readonly callbackPolicy: CallbackPolicy;
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     metricsPort: raw.metrics_port,
     gatewayCredentials: readCredentials(raw, readFile),
     logLevel: raw.log_level,
+    gatewayOutageMaxWaitMs: raw.gateway_outage_max_wait,
     metricsBindAddress: raw.metrics_bind_address,
     callbackPolicy: callbackPolicyFromEnv(raw),
   });

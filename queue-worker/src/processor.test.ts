@@ -5,6 +5,7 @@ import { RetryableInvocationError } from './errors.js';
 import { createFunctionLimits } from './function-limits.js';
 import type { InvokeResult } from './invoker.js';
 import type { CallbackJob } from './job-result.js';
+import { GatewayOutage } from './gateway-outage.js';
 import { createRequestProcessor, type RequestJob } from './processor.js';
 import type { RetrySettings } from './retry-policy.js';
 
@@ -23,7 +24,7 @@ function fakeJob(attemptsMade = 0, data: unknown = request): RequestJob & { upda
   return job as unknown as RequestJob & { updates: unknown[]; delayedUntil?: number };
 }
 
-function setup(results: InvokeResult[], maxPerFunction = 5) {
+function setup(results: InvokeResult[], maxPerFunction = 5, outage?: GatewayOutage) {
   const callbacks: CallbackJob[] = [];
   const metrics: string[] = [];
   const limits = createFunctionLimits(maxPerFunction);
@@ -33,6 +34,7 @@ function setup(results: InvokeResult[], maxPerFunction = 5) {
     limits,
     scheduleCallback: async (job) => void callbacks.push(job),
     metrics: { attempt: (fn, r) => metrics.push(`attempt ${fn} ${r}`), processed: (fn, o) => metrics.push(`${o} ${fn}`) },
+    ...(outage ? { outage } : {}),
     now: () => 1_000,
     random: () => 1,
   });
@@ -104,4 +106,34 @@ t.test('a function at its bound is parked (delayed) without invoking', async (t)
   release?.();
   await processor(fakeJob(), 'token');
   t.equal(limits.running('echo.openfaas-fn'), 0, 'slot released after the attempt');
+});
+
+t.test('a gateway that refused the connection defers the call without spending an attempt; logged once each way', async (t) => {
+  const lines: string[] = [];
+  const log = { warn: (_f: object, m: string) => void lines.push(m), info: (_f: object, m: string) => void lines.push(m) };
+  let clock = 1_000;
+  const outage = new GatewayOutage({ log, maxOutageMs: 60_000, now: () => clock });
+  const s = setup([{ ok: false, errorCode: 'ECONNREFUSED' }, { ok: false, errorCode: 'ECONNREFUSED' }, ok(200)], 5, outage);
+  const job = fakeJob(4); // the last attempt of 5: a refused connection must not end it
+  await t.rejects(s.processor(job, 'token'), DelayedError);
+  t.ok(job.delayedUntil !== undefined, 'moved to delayed, attempts untouched');
+  t.match(job.updates, [{ deferredSince: 1_000 }], 'the first deferral is recorded on the job');
+  await t.rejects(s.processor(fakeJob(4, { ...request, deferredSince: 1_000 }), 'token'), DelayedError);
+  t.equal(s.callbacks.length, 0, 'no callback for a call that never ran');
+  const done = await s.processor(fakeJob(4), 'token');
+  t.equal(done.statusCode, 200);
+  t.same(lines, ['gateway unreachable: deferring async calls without using their retries', 'gateway reachable again; deferred async calls resume']);
+  t.notOk(s.metrics.some((m) => m.startsWith('failed') || m.startsWith('retried')), 'nothing counted as a failed attempt');
+
+  // An outage longer than maxOutageMs: attempts count again, so the call still ends.
+  clock = 1_000;
+  const long = setup([{ ok: false, errorCode: 'ECONNREFUSED' }], 5, new GatewayOutage({ log, maxOutageMs: 10, now: () => (clock += 100) }));
+  await t.rejects(long.processor(fakeJob(4, { ...request, deferredSince: 0 }), 'token'), UnrecoverableError);
+});
+
+t.test('errors after the request may have reached the gateway still count as attempts', async (t) => {
+  const outage = new GatewayOutage({ log: { warn: () => {}, info: () => {} }, maxOutageMs: 60_000 });
+  const s = setup([{ ok: false, errorCode: 'ECONNRESET' }], 5, outage);
+  await t.rejects(s.processor(fakeJob(0), 'token'), RetryableInvocationError);
+  t.notOk(outage.active);
 });

@@ -8,6 +8,7 @@ import { QueueRequestSchema, type QueueRequest } from '@funtainer/core/contracts
 import { HEADERS } from '@funtainer/core/headers';
 import { FinalInvocationError, InvalidJobError, RetryableInvocationError } from './errors.js';
 import { parkDelayMs, type FunctionLimits } from './function-limits.js';
+import { requestNeverSent, type GatewayOutage } from './gateway-outage.js';
 import type { FunctionSettingsSource } from './function-settings.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { recordResponse, type CallbackJob, type InvocationResult, type RecordedResponse } from './job-result.js';
@@ -28,6 +29,8 @@ export interface ProcessorDeps {
   readonly limits: FunctionLimits;
   readonly scheduleCallback: (job: CallbackJob) => Promise<void>;
   readonly metrics: ProcessorMetrics;
+  /** Defers calls that never reached an unreachable gateway instead of spending their retries. */
+  readonly outage?: GatewayOutage;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -51,6 +54,17 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
       const settings = await deps.settings.get(request.function, request.namespace);
       const startedAt = now();
       const result = await deps.invoker.invoke(request, settings.invokeTimeoutMs, settings.invokeAuthorization);
+      if (result.ok) deps.outage?.reachable();
+      else if (deps.outage && requestNeverSent(result.errorCode)) {
+        const deferredSince = (job.data as { deferredSince?: number }).deferredSince;
+        const delayMs = deps.outage.deferral(result.errorCode, deferredSince);
+        if (delayMs !== undefined) {
+          deps.metrics.attempt(fn, 'deferred');
+          if (deferredSince === undefined) await job.updateData({ ...job.data, deferredSince: now() });
+          await job.moveToDelayed(now() + delayMs, token);
+          throw new DelayedError();
+        }
+      }
       const durationMs = now() - startedAt;
       const attemptNumber = job.attemptsMade + 1;
       const maxAttempts = Math.min(settings.retry.attempts, job.opts.attempts ?? 1);

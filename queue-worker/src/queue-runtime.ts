@@ -13,6 +13,7 @@ import { RetryableInvocationError } from './errors.js';
 import { createFunctionLimits } from './function-limits.js';
 import { createFunctionSettingsSource } from './function-settings.js';
 import { createGatewayInvoker } from './invoker.js';
+import { GatewayOutage } from './gateway-outage.js';
 import { createRequestProcessor } from './processor.js';
 import { backoffDelayMs } from './retry-policy.js';
 import type { WorkerMetrics } from './worker-metrics.js';
@@ -32,6 +33,7 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
   const invoker = createGatewayInvoker(config.gatewayUrl, config.concurrency);
   const processor = createRequestProcessor({
     invoker,
+    outage: new GatewayOutage({ log: log.child({ component: 'gateway' }), maxOutageMs: config.gatewayOutageMaxWaitMs }),
     settings: createFunctionSettingsSource({
       gatewayUrl: config.gatewayUrl,
       credentials: config.gatewayCredentials,

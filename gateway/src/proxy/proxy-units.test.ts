@@ -32,3 +32,11 @@ t.test('buildClientResponseHeaders', async (t) => {
   t.equal(keep['x-duration-seconds'], '0.1', "the watchdog's own measurement is kept");
   t.equal(keep.connection, 'close', 'draining closes keep-alive');
 });
+
+t.test('X-Start-Time reaches the replica once, the gateway\'s own (an async replay carries the enqueue time)', async (t) => {
+  const raw = ['X-Start-Time', '111000000', 'Content-Type', 'text/plain', 'x-start-time', '222000000'];
+  const built = buildUpstreamRequestHeaders(raw, undefined, '999000000', () => 'id');
+  const starts = built.headers.filter((_v, i) => i % 2 === 0 && built.headers[i]?.toLowerCase() === 'x-start-time').length;
+  t.equal(starts, 1, 'one X-Start-Time');
+  t.equal(built.headers[built.headers.findIndex((h) => h.toLowerCase() === 'x-start-time') + 1], '999000000');
+});

@@ -50,6 +50,8 @@ export function buildUpstreamRequestHeaders(
       continue;
     }
     if (dropAuthorization && lower === 'authorization') continue;
+    // The gateway sets X-Start-Time itself (as OpenFaaS does); a caller's (e.g. an async replay) is not kept beside it.
+    if (lower === HEADERS.startTime) continue;
     if (lower === HEADERS.callId) {
       if (callId !== undefined) continue; // keep one call id
       callId = value;
