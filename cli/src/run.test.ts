@@ -30,6 +30,8 @@ t.test('bad stack files exit 2 with file, function and field named', async (t) =
     ['wrong type', 'functions:\n  echo:\n    image: x\n    environment: [a, b]\n', /stack\.yml: functions\.echo\.environment: must be a map of KEY: value, got a list/],
     ['missing image', 'functions:\n  echo:\n    lang: node\n', /stack\.yml: functions\.echo\.image: is required/],
     ['bad yaml', 'functions:\n  echo: [\n', /stack\.yml:\d+:\d+: not valid YAML/],
+    ['alias bomb', `x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n${Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`).join('\n')}\nfunctions:\n  echo:\n    image: x\n`, /stack\.yml: not usable YAML: .*alias/i],
+    ['required variable', 'functions:\n  echo:\n    image: ${FUNTAINER_TEST_IMAGE_UNSET:?set the image tag first}\n', /stack\.yml: \$\{FUNTAINER_TEST_IMAGE_UNSET\}: set the image tag first/],
   ];
   for (const [what, functions, message] of cases) {
     await writeFile(join(dir, 'stack.yml'), `provider:\n  name: openfaas\n${functions}`);

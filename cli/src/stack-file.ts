@@ -7,6 +7,9 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseStack, StackError, type Stack } from '@funtainer/core/stack';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 
+/** Aliases a stack file may expand; real files use a handful, an alias bomb needs thousands. */
+const MAX_YAML_ALIASES = 100;
+
 export interface LoadedStack {
   readonly stack: Stack;
   /** Absolute path of the stack file. */
@@ -30,13 +33,16 @@ export function substitutionEnv(env: Readonly<Record<string, string | undefined>
 function parseYamlFile(path: string, shownAs: string): unknown {
   const text = readFileSync(path, 'utf8');
   try {
-    return parseYaml(text, { prettyErrors: true });
+    // maxAliasCount bounds alias expansion: a "billion laughs" file is refused instead of exhausting memory.
+    return parseYaml(text, { prettyErrors: true, maxAliasCount: MAX_YAML_ALIASES });
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const line = err.linePos?.[0];
       const where = line ? `:${line.line}:${line.col}` : '';
       throw new StackError([`${shownAs}${where}: not valid YAML: ${err.message.split('\n')[0]}`]);
     }
+    // The yaml library raises a plain ReferenceError for excessive aliases (and other document-level faults).
+    if (err instanceof Error) throw new StackError([`${shownAs}: not usable YAML: ${err.message.split('\n')[0]}`]);
     throw err;
   }
 }

@@ -4,7 +4,7 @@
  * `environment_file`) over.
  */
 import { EnvironmentFileSchema, StackFileSchema, StackFunctionSchema, type StackFileSpec, type StackFunctionSpec } from './stack-schema.js';
-import { substituteDeep, type EnvLookup } from './stack-envsubst.js';
+import { RequiredVariableError, substituteDeep, type EnvLookup } from './stack-envsubst.js';
 import { describeStackIssues, StackError, type KnownKeysAt } from './stack-issues.js';
 import { errorMessage } from './errors.js';
 
@@ -83,7 +83,14 @@ export function parseStack(document: unknown, options: ParseStackOptions): Stack
   if (document === null || document === undefined) {
     throw new StackError([`${options.file}: is empty; it needs provider: {name: openfaas} and functions:`]);
   }
-  const parsed = StackFileSchema.safeParse(substituteDeep(document, options.env ?? {}));
+  let substituted: unknown;
+  try {
+    substituted = substituteDeep(document, options.env ?? {});
+  } catch (err) {
+    if (err instanceof RequiredVariableError) throw new StackError([`${options.file}: \${${err.variable}}: ${err.hint || 'parameter null or not set'}`]);
+    throw err;
+  }
+  const parsed = StackFileSchema.safeParse(substituted);
   if (!parsed.success) throw new StackError(describeStackIssues(options.file, parsed.error, knownKeysAt));
   const problems: string[] = [];
   const functions = Object.entries(parsed.data.functions).map(([name, fn]): StackFunction => ({
