@@ -5,6 +5,7 @@ import { BUILD_OPTIONS, buildFunctions, readBuildFlags } from '../build-function
 import { EXIT_OK } from '../cli-error.js';
 import type { Command } from '../io.js';
 import { formatElapsed, plural } from '../output.js';
+import { withLocalBaseImages } from '../local-base-images.js';
 import { loadStack } from '../stack-file.js';
 
 const usage = 'funtainer build [-f stack.yml] [--filter GLOB] [-b KEY=VALUE]... [--no-cache] [-v] [-l KEY=VALUE]...';
@@ -17,6 +18,7 @@ export const buildCommand: Command = {
     const options = { ...BUILD_OPTIONS, label: { type: 'string', short: 'l', multiple: true } } as const;
     const { values } = parseCommandArgs(ctx.argv, options, usage);
     const started = Date.now();
+    ctx = { ...ctx, env: withLocalBaseImages(ctx.env, (line) => ctx.io.err(line)) };
     const loaded = loadStack(ctx.cwd, stringOption(values, 'yaml'), ctx.env);
     const functions = selectFunctions(loaded.stack, stringOption(values, 'filter'));
     const built = await buildFunctions(ctx, loaded, functions, readBuildFlags(values, keyValueOption(values, 'label')));

@@ -7,6 +7,7 @@ import { DEPLOY_OPTIONS, deployFunctions, readDeployFlags } from '../deploy-func
 import { connect } from '../gateway-target.js';
 import type { Command } from '../io.js';
 import { formatElapsed, plural } from '../output.js';
+import { withLocalBaseImages } from '../local-base-images.js';
 import { loadStack } from '../stack-file.js';
 
 const usage = 'funtainer up [-f stack.yml] [--filter GLOB] [-g URL] [-b K=V]... [--no-cache] [--skip-deploy] [-l K=V]... [--ready-timeout 60s]';
@@ -18,6 +19,7 @@ export const upCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.argv, { ...BUILD_OPTIONS, ...DEPLOY_OPTIONS, 'skip-deploy': { type: 'boolean' } }, usage);
     const started = Date.now();
+    ctx = { ...ctx, env: withLocalBaseImages(ctx.env, (line) => ctx.io.err(line)) };
     const loaded = loadStack(ctx.cwd, stringOption(values, 'yaml'), ctx.env);
     const functions = selectFunctions(loaded.stack, stringOption(values, 'filter'));
     const deployFlags = readDeployFlags(values);
