@@ -218,6 +218,19 @@ if (fixture) {
     const abortedAt = Date.now();
     t.ok((await followed) >= 1, 'follow yields the tail');
     t.ok(Date.now() - abortedAt < 2_000, 'follow stops promptly on abort');
+
+    // tail N is N lines of the function, not N per replica.
+    await provider.scale(fn, 2);
+    await eventually(() => ((provider.endpoints(fn)?.length ?? 0) === 2 ? true : undefined), 30_000, 'two replicas');
+    const perReplica = await eventually(async () => {
+      const instances = new Set<string>();
+      for await (const e of provider.logs({ ...fn, follow: false, signal: AbortSignal.timeout(5_000) })) instances.add(e.instance);
+      return instances.size === 2 ? instances : undefined;
+    }, 10_000, 'lines from both replicas');
+    t.equal(perReplica.size, 2);
+    const tailed = [];
+    for await (const e of provider.logs({ ...fn, follow: false, tail: 1, signal: AbortSignal.timeout(5_000) })) tailed.push(e);
+    t.equal(tailed.length, 1, '--tail 1 gives one line in total');
   });
 
   t.test('docker: a log follow picks up a replica started after it began', async (t) => {

@@ -4,7 +4,7 @@
  * login file entry for that URL.
  */
 import { GatewayClient } from '@funtainer/core/api-client';
-import { durationOption, stringOption, type OptionValues } from './args.js';
+import { booleanOption, durationOption, stringOption, type OptionValues } from './args.js';
 import { UsageError } from './cli-error.js';
 import { configDir, normaliseGateway, readCredentials, readCurrentGateway, type StoredCredentials } from './credentials.js';
 import type { CommandContext } from './io.js';
@@ -37,10 +37,19 @@ export async function resolveGatewayUrl(ctx: CommandContext, values: OptionValue
   return url;
 }
 
+/** The whole of stdin, trimmed: `cat password.txt | funtainer status --password-stdin`. */
+export async function passwordFromStdin(ctx: CommandContext): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
 export async function resolveCredentials(ctx: CommandContext, values: OptionValues, url: string): Promise<StoredCredentials | undefined> {
   const flagUser = stringOption(values, 'user');
   const flagPassword = stringOption(values, 'password');
   if (flagPassword !== undefined) return { user: flagUser ?? 'admin', password: flagPassword };
+  // Every command takes the password on stdin, as login does (faas-cli's --password-stdin), not only login.
+  if (booleanOption(values, 'password-stdin')) return { user: flagUser ?? 'admin', password: await passwordFromStdin(ctx) };
   if (ctx.env.FUNTAINER_PASSWORD) return { user: ctx.env.FUNTAINER_USER ?? flagUser ?? 'admin', password: ctx.env.FUNTAINER_PASSWORD };
   return readCredentials(configDir(ctx.env, ctx.homeDir), url);
 }

@@ -4,16 +4,10 @@ import { GatewayClient } from '@funtainer/core/api-client';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../cli-error.js';
 import { configDir, saveCredentials } from '../credentials.js';
-import { resolveGatewayUrl } from '../gateway-target.js';
+import { passwordFromStdin, resolveGatewayUrl } from '../gateway-target.js';
 import type { Command, CommandContext } from '../io.js';
 
 const usage = 'funtainer login [-g URL] [-u USER] (-p PASSWORD | --password-stdin)';
-
-async function passwordFromStdin(ctx: CommandContext): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8').trim();
-}
 
 export const loginCommand: Command = {
   name: 'login',

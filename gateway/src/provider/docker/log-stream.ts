@@ -34,7 +34,9 @@ export async function* functionLogs(docker: Docker, engine: ReplicaEngine, query
   const all: LogEntry[] = [];
   for (const replica of replicas) for await (const entry of replicaLines(docker, fn, replica.id, query)) all.push(entry);
   all.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-  for (const entry of all) {
+  // `tail` is the function's last N lines, not N per replica (each replica was read with the same tail).
+  const shown = query.tail !== undefined && query.tail >= 0 ? all.slice(all.length - Math.min(query.tail, all.length)) : all;
+  for (const entry of shown) {
     if (query.signal.aborted) return;
     yield entry;
   }
