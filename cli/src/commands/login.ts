@@ -5,7 +5,7 @@ import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../cli-error.js';
 import { configDir, saveCredentials } from '../credentials.js';
 import { passwordFromStdin, resolveGatewayUrl } from '../gateway-target.js';
-import type { Command, CommandContext } from '../io.js';
+import type { Command } from '../io.js';
 
 const usage = 'funtainer login [-g URL] [-u USER] (-p PASSWORD | --password-stdin)';
 
