@@ -5,7 +5,8 @@
  * deployed with the CLI (function names suffixed with the run id), invoked synchronously and asynchronously
  * (the callback receiver listens on the host at the compose network's bridge gateway address, reachable from
  * the queue-worker containers), Prometheus must report the gateway target up and see the invocations, and
- * the autoscaler must report a desired replica count for the loaded function. Teardown (always):
+ * the autoscaler must report a desired replica count for the loaded function; from inside echo, hello-http (address
+ * and name) is out of reach and the gateway's metrics answer 401 without credentials. Teardown (always):
  * scripts/compose-down.sh --volumes, function containers on the test's network, the test images and files.
  *
  *   npx tsc -b test && npx tap --disable-coverage --timeout=900 test/dist/compose.test.js
@@ -333,5 +334,28 @@ if (reason) {
       return result[0] ? Number(result[0].value[1]) : undefined;
     });
     t.ok(replicas >= 1, `autoscaler desired replicas for ${fn('echo')}: ${replicas}`);
+  });
+
+  // last: its probes leave the gateway idle for seconds, and a kept-alive socket to the published port may
+  // then be closed under the next request
+  await t.test('isolation: from echo, another function is out of reach and the gateway metrics need credentials', async (t) => {
+    if (!password) return void t.pass('skipped', { skip: 'the stack did not come up' });
+    const ids = (...filters: string[]) => spawnSync('docker', ['ps', '-q', ...filters.flatMap((f) => ['--filter', f])], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    type Nets = Record<string, { IPAddress: string }>;
+    const networksOf = (id: string) => (JSON.parse(spawnSync('docker', ['inspect', id], { encoding: 'utf8' }).stdout) as { NetworkSettings: { Networks: Nets } }[])[0]!.NetworkSettings.Networks;
+    const [echo] = ids(`label=com.funtainer.function=${fn('echo')}`);
+    const [hello] = ids(`label=com.funtainer.function=${fn('hello-http')}`);
+    const [gw] = ids(`label=com.docker.compose.project=${PROJECT}`, 'label=com.docker.compose.service=gateway');
+    if (!echo || !hello || !gw) return void t.fail(`containers not found: echo ${echo}, hello-http ${hello}, gateway ${gw}`);
+    const [echoNetwork] = Object.keys(networksOf(echo));
+    const gatewayIp = networksOf(gw)[echoNetwork ?? '']?.IPAddress;
+    t.ok(gatewayIp, `the gateway is on ${echoNetwork}`);
+    const probe = (url: string): string => spawnSync('docker', ['exec', echo, 'node', '-e',
+      `fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(3000) }).then((r) => console.log('reached ' + r.status), (e) => console.log('blocked ' + (e.cause?.code ?? e.name)))`,
+    ], { encoding: 'utf8', timeout: 30_000 }).stdout.trim();
+    t.match(probe(`http://${gatewayIp}:8080/healthz`), /^reached 200/, 'control: echo reaches the gateway port');
+    t.match(probe(`http://${Object.values(networksOf(hello))[0]?.IPAddress}:8080/_/health`), /^blocked/, "echo cannot reach hello-http's address");
+    t.match(probe(`http://${fn('hello-http')}:8080/_/health`), /^blocked/, "echo cannot reach hello-http's name");
+    t.match(probe(`http://${gatewayIp}:8082/metrics`), /^reached 401/, 'gateway metrics without credentials: 401');
   });
 }
