@@ -79,7 +79,8 @@ if (reason) {
 
   t.test('a first-try delivery says attempts 1; maxAttempts is the policy applied; the list says what the detail says', async (t) => {
     const callId = await submit('/async-function/echo', { 'x-callback-url': `${receiver.url}/plain` });
-    const detail = await settled(callId, (s) => (s.callback as { state: string }).state === 'delivered');
+    // The callback job is queued (and can be delivered) before the request job is marked completed: wait for both.
+    const detail = await settled(callId, (s) => s.state === 'succeeded' && (s.callback as { state: string }).state === 'delivered');
     t.equal(receiver.requests.filter((r) => r.headers['x-call-id'] === callId).length, 1, 'delivered once');
     t.match(detail, { state: 'succeeded', attempts: 1, maxAttempts: 4, callback: { state: 'delivered', attempts: 1, statusCode: 200 } }, 'worker default retry_attempts=4');
     const list = await getJson('/system/async?state=succeeded&function=echo&limit=500');
