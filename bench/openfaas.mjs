@@ -4,7 +4,8 @@
 // compare only within a run). OpenFaaS's binaries come from the directory in OPENFAAS_BIN (`gateway`,
 // `of-watchdog`, `fwatchdog`, built from their public source: bench/README.md); a path whose binary is missing is
 // skipped with the reason printed. Needs wrk and a built tree (npm run build).
-//   OPENFAAS_BIN=/path/to/bin node bench/openfaas.mjs [--duration 10s] [--connections 32] [--only fork,gateway]
+//   OPENFAAS_BIN=/path/to/bin node bench/openfaas.mjs [--duration 10s] [--connections 32] [--rounds 3] [--only fork,gateway]
+// --duration is per side and path, split into --rounds slices of whole seconds alternating between the two sides.
 // It re-runs itself in a private network namespace (`unshare -n`, needs root) so that OpenFaaS's fixed ports
 // (8080–8082, every interface) collide with nothing and reach nothing; without one it runs here only if those
 // ports are free.
@@ -23,6 +24,7 @@ const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name
 const duration = option('--duration', '10s');
 const connections = option('--connections', '32');
 const only = option('--only', undefined)?.split(',');
+const rounds = Number(option('--rounds', '3'));
 const bin = process.env.OPENFAAS_BIN; // read once here: a bench script, not a service config module
 const script = join(benchDir, 'watchdog-post.lua');
 
@@ -57,6 +59,37 @@ function missing(target, hostPortsBusy) {
   return hostPortsBusy;
 }
 
+const SIDES = ['ours', 'theirs'];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Both sides are up at once; wrk alternates between them in `rounds` slices (which goes first alternating too),
+ *  so drift in the machine's load falls on both alike. req/s: mean over slices; p50: median of the slices'. */
+async function measure(running) {
+  const slice = `${Math.max(1, Math.round(parseFloat(duration) / rounds))}s`;
+  for (const side of SIDES) await wrk(running[side].url, { duration: '1s', connections, script });
+  const runs = { ours: [], theirs: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
+      runs[side].push(await wrk(running[side].url, { duration: slice, connections, script, groups: running[side].groups }));
+    }
+  }
+  const row = {};
+  for (const side of SIDES) {
+    const r = runs[side];
+    const requests = r.reduce((sum, x) => sum + x.requests, 0);
+    row[side] = {
+      rps: r.reduce((sum, x) => sum + x.rps, 0) / r.length,
+      p50Ms: median(r.map((x) => x.p50Ms)),
+      cpuUsPerReq: r.reduce((sum, x) => sum + x.cpuUs, 0) / requests,
+      non2xx: r.reduce((sum, x) => sum + x.non2xx, 0),
+      socketErrors: r.map((x) => x.socketErrors).filter(Boolean).join('; '),
+      slices: r,
+    };
+  }
+  row.ratio = row.ours.rps / row.theirs.rps;
+  return row;
+}
+
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
 async function main() {
@@ -70,9 +103,9 @@ async function main() {
   if (!existsSync(join(repo, 'gateway', 'dist', 'app.js')) || !existsSync(join(repo, 'watchdog', 'dist', 'watchdog.cjs'))) {
     throw new Error('build first: npm run build');
   }
-  console.log(`wrk -t1 -c${connections} -d${duration} POST, each side warmed up 1 s first; ${where ?? 'host network namespace'}`);
+  console.log(`wrk -t1 -c${connections} POST, ${duration} per side in ${rounds} alternating slices after 1 s warm-up each; ${where ?? 'host network namespace'}`);
   console.log(`OpenFaaS binaries: ${bin ?? '(OPENFAAS_BIN unset)'}`);
-  const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, bin, rows: [] };
+  const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, rounds, bin, rows: [] };
   for (const target of makeTargets({ repo, benchDir, bin })) {
     if (only !== undefined && !only.some((word) => target.name.includes(word))) continue;
     const reason = missing(target, hostPortsBusy);
@@ -82,22 +115,14 @@ async function main() {
       continue;
     }
     const shared = target.setup ? await target.setup() : undefined;
-    const row = { name: target.name, detail: target.detail };
+    const running = {};
     try {
-      for (const side of ['ours', 'theirs']) {
-        const running = await target[side](shared);
-        try {
-          await wrk(running.url, { duration: '1s', connections, script });
-          row[side] = await wrk(running.url, { duration, connections, script, groups: running.groups });
-        } finally {
-          await running.stop();
-        }
-      }
+      for (const side of SIDES) running[side] = await target[side](shared);
+      results.rows.push({ name: target.name, detail: target.detail, ...(await measure(running)) });
     } finally {
+      for (const side of SIDES) await running[side]?.stop();
       if (target.teardown) await target.teardown(shared);
     }
-    row.ratio = row.ours.rps / row.theirs.rps;
-    results.rows.push(row);
   }
   printTable(results.rows);
   mkdirSync(join(benchDir, 'results'), { recursive: true });
