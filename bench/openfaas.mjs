@@ -4,7 +4,8 @@
 // compare only within a run). OpenFaaS's binaries come from the directory in OPENFAAS_BIN (`gateway`,
 // `of-watchdog`, `fwatchdog`, built from their public source: bench/README.md); a path whose binary is missing is
 // skipped with the reason printed. Needs wrk and a built tree (npm run build).
-//   OPENFAAS_BIN=/path/to/bin node bench/openfaas.mjs [--duration 10s] [--connections 32] [--rounds 3] [--only fork,gateway]
+//   OPENFAAS_BIN=/path/to/bin node bench/openfaas.mjs [--duration 10s] [--connections 32] [--rounds 3] [--warmup 2s]
+//     [--only fork,gateway]
 // --duration is per side and path, split into --rounds slices of whole seconds alternating between the two sides.
 // It re-runs itself in a private network namespace (`unshare -n`, needs root) so that OpenFaaS's fixed ports
 // (8080–8082, every interface) collide with nothing and reach nothing; without one it runs here only if those
@@ -25,6 +26,7 @@ const duration = option('--duration', '10s');
 const connections = option('--connections', '32');
 const only = option('--only', undefined)?.split(',');
 const rounds = Number(option('--rounds', '3'));
+const warmup = option('--warmup', '2s'); // V8 needs it: with 1 s, Funtainer's first slice ran at a third of its last
 const bin = process.env.OPENFAAS_BIN; // read once here: a bench script, not a service config module
 const script = join(benchDir, 'watchdog-post.lua');
 
@@ -66,10 +68,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  *  so drift in the machine's load falls on both alike. req/s: mean over slices; p50: median of the slices'. */
 async function measure(running) {
   const slice = `${Math.max(1, Math.round(parseFloat(duration) / rounds))}s`;
-  for (const side of SIDES) await wrk(running[side].url, { duration: '1s', connections, script });
   const runs = { ours: [], theirs: [] };
   for (let round = 0; round < rounds; round++) {
     for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
+      // warmed right before its first slice: warmed before the other side's, ours still ran its first slice slow
+      if (round === 0) await wrk(running[side].url, { duration: warmup, connections, script });
       runs[side].push(await wrk(running[side].url, { duration: slice, connections, script, groups: running[side].groups }));
     }
   }
@@ -103,9 +106,9 @@ async function main() {
   if (!existsSync(join(repo, 'gateway', 'dist', 'app.js')) || !existsSync(join(repo, 'watchdog', 'dist', 'watchdog.cjs'))) {
     throw new Error('build first: npm run build');
   }
-  console.log(`wrk -t1 -c${connections} POST, ${duration} per side in ${rounds} alternating slices after 1 s warm-up each; ${where ?? 'host network namespace'}`);
+  console.log(`wrk -t1 -c${connections} POST, ${duration} per side in ${rounds} alternating slices, each side warmed up ${warmup} just before its first; ${where ?? 'host network namespace'}`);
   console.log(`OpenFaaS binaries: ${bin ?? '(OPENFAAS_BIN unset)'}`);
-  const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, rounds, bin, rows: [] };
+  const results = { when: new Date().toISOString(), node: process.version, wrk: `-t1 -c${connections} -d${duration}`, rounds, warmup, bin, rows: [] };
   for (const target of makeTargets({ repo, benchDir, bin })) {
     if (only !== undefined && !only.some((word) => target.name.includes(word))) continue;
     const reason = missing(target, hostPortsBusy);
@@ -146,6 +149,8 @@ function printTable(rows) {
   for (const r of table) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
   console.log('ratio = Funtainer req/s ÷ OpenFaaS req/s; CPU = the side\'s processes (server + the function processes it runs), per request');
   for (const row of rows) if (row.detail) console.log(`  ${row.name}: ${row.detail}`);
+  const slices = (side) => side.slices.map((x) => fmt(x.rps)).join(', ');
+  for (const row of rows) if (!row.skipped) console.log(`  ${row.name}, req/s per slice (noise): Funtainer ${slices(row.ours)}; OpenFaaS ${slices(row.theirs)}`);
   for (const row of rows) {
     for (const side of ['ours', 'theirs']) if (row[side]?.socketErrors) console.log(`  ${row.name} ${side}: socket errors ${row[side].socketErrors}`);
   }
