@@ -2,14 +2,16 @@
 # `npm run bench`: every benchmark, each reporting ratios measured in one run (the machine is noisy; compare
 # figures only within a run). Not a test: nothing here passes or fails on a number.
 #
-#   bash bench/run.sh [watchdog] [gateway] [async] [coldstart] [soak]   (default: all but soak, which takes 10 min)
+#   bash bench/run.sh [watchdog] [gateway] [async] [coldstart] [openfaas] [soak]   (default: all but soak, 10 min)
 #   bash bench/run.sh soak [--minutes N]   (`npm run bench -- soak --minutes 3` for a shorter soak)
+# openfaas: side by side with OpenFaaS's binaries from OPENFAAS_BIN (bench/README.md); OPENFAAS_BENCH_ARGS is
+# passed to bench/openfaas.mjs, e.g. OPENFAAS_BENCH_ARGS='--duration 3s --connections 16'.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 WHICH=(); SOAK_ARGS=()
 for a in "$@"; do if [[ $a == --* || $a =~ ^[0-9]+$ ]]; then SOAK_ARGS+=("$a"); else WHICH+=("$a"); fi; done
-[[ ${#WHICH[@]} -gt 0 ]] || WHICH=(watchdog gateway async coldstart)
+[[ ${#WHICH[@]} -gt 0 ]] || WHICH=(watchdog gateway async coldstart openfaas)
 want() { local w; for w in "${WHICH[@]}"; do [[ $w == "$1" ]] && return 0; done; return 1; }
 
 bash scripts/env.sh
@@ -49,4 +51,10 @@ fi
 if want coldstart; then
   echo; echo "==== cold start through the gateway (paused, removed) vs raw Docker; scale-up reaction"
   node bench/coldstart.mjs --tries 20
+fi
+
+if want openfaas; then
+  echo; echo "==== openfaas: the same work through Funtainer and OpenFaaS (gateway, of-watchdog, classic watchdog)"
+  # shellcheck disable=SC2086 # OPENFAAS_BENCH_ARGS is a list of options
+  node bench/openfaas.mjs ${OPENFAAS_BENCH_ARGS:-}
 fi
