@@ -1,5 +1,5 @@
 /**
- * The CI-sized soak (issue 11 §3): 75 s of sync and async load at once through the real gateway and
+ * The CI-sized soak (issue 11, part 3): 75 s of sync and async load at once through the real gateway and
  * queue-worker processes on the Docker provider, with a rolling update every 25 s: 0 failed requests, no
  * async call lost. The 10-minute version with RSS and p99 drift is `npm run bench -- soak`.
  */
