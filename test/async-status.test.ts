@@ -89,7 +89,9 @@ if (reason) {
 
   t.test('a function retried to its label limit reports that limit, in the detail and the dead-letter list', async (t) => {
     const callId = await submit('/async-function/limited', { 'x-test-behaviour': 'busy' });
-    const detail = await settled(callId, (s) => s.state === 'failed');
+    // Waits for the final record (finishedAt): a read between two attempts was once seen as "failed" with
+    // attempts 2 (docs/status.md, left out), which this test is not about.
+    const detail = await settled(callId, (s) => s.state === 'failed' && s.finishedAt !== undefined);
     t.match(detail, { state: 'failed', attempts: 3, maxAttempts: 3, statusCode: 503, callback: { state: 'none' } }, 'com.openfaas.retry.attempts=3, not the queue ceiling 10');
     t.equal(fnServer.requests.filter((r) => r.headers['x-call-id'] === callId).length, 3);
     const dlq = await getJson('/system/async?state=failed&function=limited');
