@@ -1,5 +1,5 @@
 import t from 'tap';
-import { imageReferenceProblem, isValidImageReference } from './image-ref.js';
+import { imageReferenceProblem } from './image-ref.js';
 import { envNameProblem, labelKeyProblem } from './spec-keys.js';
 
 t.test('image references Docker accepts are valid', async (t) => {
@@ -23,7 +23,6 @@ t.test('malformed references name what is wrong', async (t) => {
   ];
   for (const [ref, message] of cases) {
     t.match(imageReferenceProblem(ref) ?? 'VALID', message, JSON.stringify(ref));
-    t.equal(isValidImageReference(ref), false);
   }
 });
 

@@ -49,8 +49,15 @@ export function imageReferenceProblem(ref: string): string | undefined {
   return undefined;
 }
 
-export function isValidImageReference(ref: string): boolean {
-  return imageReferenceProblem(ref) === undefined;
+/**
+ * The registry host a reference names, as the engine reads it (the same rule the syntax check above uses):
+ * the first path component when it is a host, else Docker Hub (`docker.io`, also for `index.docker.io`).
+ */
+export function registryOf(ref: string): string {
+  const slash = ref.indexOf('/');
+  const first = slash === -1 ? '' : ref.slice(0, slash);
+  if (slash === -1 || !isRegistryHost(first) || first === 'index.docker.io') return 'docker.io';
+  return first;
 }
 
 /** Docker's rule: the first component names a registry when it has a "." or ":", is "localhost", or has upper case. */

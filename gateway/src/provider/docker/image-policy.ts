@@ -4,6 +4,7 @@
  * unknown image made dockerd try Docker Hub, and its error leaked the host's DNS resolver to the deployer.
  */
 import { FuntainerError } from '@funtainer/core/errors';
+import { registryOf } from '@funtainer/core/image-ref';
 
 /** As OpenFaaS' `image_pull_policy`: pull on every deploy, only when missing, or never. */
 export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
@@ -17,18 +18,6 @@ export interface ImagePolicy {
 
 /** The policy when the operator configured none: use local images, pull from nowhere. */
 export const LOCAL_ONLY_IMAGE_POLICY: ImagePolicy = Object.freeze({ pullPolicy: 'IfNotPresent', registries: Object.freeze([]) });
-
-/**
- * The registry host of a reference, as the engine reads it: the first path component when it looks like a host
- * (has a `.` or `:`, or is `localhost`), else Docker Hub (`docker.io`).
- */
-export function registryOf(image: string): string {
-  const slash = image.indexOf('/');
-  if (slash === -1) return 'docker.io';
-  const first = image.slice(0, slash);
-  if (first === 'localhost' || first.includes('.') || first.includes(':')) return first === 'index.docker.io' ? 'docker.io' : first;
-  return 'docker.io';
-}
 
 /** What to do for `image`, given whether it is present locally: use it, pull it, or refuse (a coded 4xx). */
 export function pullDecision(image: string, present: boolean, policy: ImagePolicy): 'use-local' | 'pull' | FuntainerError {

@@ -5,7 +5,8 @@
 import type Docker from 'dockerode';
 import t from 'tap';
 import { ImageResolver } from './image-resolver.js';
-import { registryOf, type ImagePolicy } from './image-policy.js';
+import { registryOf } from '@funtainer/core/image-ref';
+import type { ImagePolicy } from './image-policy.js';
 
 interface FakeEngine {
   readonly pulls: string[];

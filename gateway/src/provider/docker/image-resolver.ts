@@ -8,7 +8,8 @@ import type Docker from 'dockerode';
 import { engineMessage, imagePullError, isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
 import type { ImageFacts } from './container-spec.js';
 import type { ProviderLogger } from './docker-provider-options.js';
-import { pullDecision, registryOf, type ImagePolicy } from './image-policy.js';
+import { registryOf } from '@funtainer/core/image-ref';
+import { pullDecision, type ImagePolicy } from './image-policy.js';
 
 interface PullEvent {
   status?: string;
