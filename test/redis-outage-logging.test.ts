@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import t from 'tap';
 import { createBullmqQueuer } from '@funtainer/gateway/async/bullmq-queuer';
-import { createRedisHealth } from '@funtainer/gateway/metrics/redis-health-gauge';
+import { createRedisHealth } from '@funtainer/core/redis-health-gauge';
 import { spawnWorker, waitFor } from './helpers/processes-async.js';
 import { redisUnavailableReason, startOwnRedis, uniqueQueueName } from './helpers/redis.js';
 

@@ -5,10 +5,11 @@
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loggerOptions } from '@funtainer/core/logger';
+import { createRedisHealth } from '@funtainer/core/redis-health-gauge';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { startQueueRuntime } from './queue-runtime.js';
 import { redactUrl } from './url-credentials.js';
-import { createRedisHealth, createWorkerMetrics, startMetricsServer } from './worker-metrics.js';
+import { createWorkerMetrics, startMetricsServer } from './worker-metrics.js';
 
 const bootLog = pino(loggerOptions('queue-worker'));
 let config: WorkerConfig;

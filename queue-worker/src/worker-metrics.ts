@@ -3,9 +3,7 @@
  * `metrics_port` by a bare node:http server so the scrape path shares nothing with job processing.
  */
 import { createServer, type Server } from 'node:http';
-import type { Logger } from 'pino';
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { REDIS_UP_GAUGE, RedisHealth } from '@funtainer/core/redis-health';
+import { Counter, type Registry } from 'prom-client';
 import type { CallbackMetrics } from './callback.js';
 import type { ProcessorMetrics } from './processor.js';
 
@@ -45,12 +43,6 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       callbackFailures.inc({ function_name: fn });
     },
   };
-}
-
-/** Redis outages logged once each way and exported as `funtainer_redis_up{connection="worker"}`. */
-export function createRedisHealth(registry: Registry, log: Logger): RedisHealth {
-  const gauge = new Gauge({ ...REDIS_UP_GAUGE, labelNames: [...REDIS_UP_GAUGE.labelNames], registers: [registry] });
-  return new RedisHealth({ log: log.child({ component: 'redis' }), onChange: (connection, up) => gauge.set({ connection }, up ? 1 : 0) });
 }
 
 /** `GET /metrics` and `GET /healthz`; resolves once listening. Port 0 picks a free port (tests). */
