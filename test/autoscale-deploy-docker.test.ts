@@ -6,43 +6,21 @@
  * tick after the deploy paused it and `funtainer deploy`/`up` waited 0/1 replicas into its deadline. A function
  * paused once ready counts as deployed for the CLI's readiness wait (the next call wakes it).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import t from 'tap';
+import { runCli } from './helpers/cli-process.js';
 import { startAutoscaleGateway } from './helpers/autoscale-gateway.js';
 import { ensureFixtureImage } from './helpers/docker.js';
 import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
 import { call, waitFor } from './helpers/load.js';
 
 t.setTimeout(300_000);
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const CLI = join(ROOT, 'cli', 'dist', 'main.js');
 const fixture = await setUpDockerProviderFixture(t);
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI with a deadline (killed after `timeoutMs`). */
-function cli(args: string[], cwd: string, timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FUNTAINER_CONFIG: join(cwd, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
+/** The real CLI with its own config dir under `cwd`. */
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 if (fixture) {
   const { run } = fixture;

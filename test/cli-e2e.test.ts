@@ -12,16 +12,16 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { CLI_ENTRY, runCli, type CliResult } from './helpers/cli-process.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const CLI = join(ROOT, 'cli', 'dist', 'main.js');
 const GATEWAY = join(ROOT, 'gateway', 'dist', 'main.js');
 const RUN_ID = randomBytes(4).toString('hex');
 const TEST_LABEL = `funtainer.test=${RUN_ID}`;
 
 function skipReason(): string | undefined {
   if (!existsSync(GATEWAY)) return `gateway not built: ${GATEWAY} is missing (run npx tsc -b gateway)`;
-  if (!existsSync(CLI)) return `cli not built: ${CLI} is missing (run npx tsc -b cli)`;
+  if (!existsSync(CLI_ENTRY)) return `cli not built: ${CLI_ENTRY} is missing (run npx tsc -b cli)`;
   if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status !== 0) return 'docker daemon not reachable (bash scripts/env.sh)';
   return undefined;
 }
@@ -55,23 +55,10 @@ async function startGateway(stateDir: string): Promise<{ url: string; child: Chi
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
+/** The real CLI with this run's environment; `up` builds images, so a run gets up to 10 minutes. */
 function makeCli(env: Record<string, string>) {
   return (args: string[], options: { cwd: string; input?: string }): Promise<CliResult> =>
-    new Promise((resolveResult) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-      child.stdin.end(options.input ?? '');
-      child.on('close', (code) => resolveResult({ code: code ?? 1, stdout, stderr }));
-    });
+    runCli(args, { cwd: options.cwd, env, input: options.input, timeoutMs: 600_000 });
 }
 
 function removeTestContainers(): void {

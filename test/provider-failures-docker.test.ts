@@ -7,21 +7,19 @@
  *    `GET /system/function` says `failing` with the engine's reason, `funtainer describe` prints it, and a call
  *    fails at once with REPLICA_REFUSED instead of waiting for ready_timeout; a fixed definition recovers.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import t from 'tap';
 import { buildGateway, type Gateway } from '@funtainer/gateway/app';
 import { loadConfig } from '@funtainer/gateway/config';
+import { runCli } from './helpers/cli-process.js';
 import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
 import { call, waitFor } from './helpers/load.js';
 
 t.setTimeout(300_000);
-const CLI = join(resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..'), 'cli', 'dist', 'main.js');
 const fixture = await setUpDockerProviderFixture(t);
 
 /** A loopback TCP listener standing in for a registry: answers 404 to anything and counts connections. */
@@ -37,21 +35,8 @@ async function fakeRegistry(): Promise<{ host: string; connections: () => number
   return { host: `127.0.0.1:${port}`, connections: () => connections, close: () => new Promise((done) => server.close(() => done())) };
 }
 
-/** Runs the real CLI (its own empty config dir) with a deadline. */
-function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FUNTAINER_CONFIG: join(cwd, 'config') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
+/** The real CLI with its own empty config dir under `cwd`. */
+const cli = (args: string[], cwd: string) => runCli(args, { cwd, timeoutMs: 60_000 });
 
 if (fixture) {
   const { run, image } = fixture;
