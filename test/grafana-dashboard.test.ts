@@ -3,9 +3,10 @@
  * replicas on a local server) takes traffic with 200s and 500s, Prometheus scrapes its metrics port every second,
  * and every panel query of the dashboard (and its function variable) must run without error and return data.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
@@ -13,7 +14,7 @@ import t from 'tap';
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
 import { buildGateway } from '@funtainer/gateway/app';
 import { loadConfig } from '@funtainer/gateway/config';
-import { MemoryProvider } from '@funtainer/gateway/provider/memory-provider';
+import { MemoryProvider } from '@funtainer/gateway/testing/memory-provider';
 import { REPO_ROOT } from './helpers/docker.js';
 import { prometheusUnavailableReason, startPrometheus } from './helpers/prometheus.js';
 
@@ -56,8 +57,10 @@ t.test('every panel query of the Grafana dashboard returns data from a real Prom
   t.teardown(() => new Promise<void>((resolve) => { replica.closeAllConnections(); replica.close(() => resolve()); }));
   const provider = new MemoryProvider({ endpointUrl: () => `http://127.0.0.1:${(replica.address() as AddressInfo).port}` });
   for (const service of FUNCTIONS) await provider.deploy(FunctionDeploymentSchema.parse({ service, image: 'test/echo:latest' }));
+  const stateDir = mkdtempSync(join(tmpdir(), 'funtainer-grafana-'));
+  t.teardown(() => rmSync(stateDir, { recursive: true, force: true }));
   const config = loadConfig({
-    port: '0', metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'false', state_dir: '/tmp/funtainer-grafana-test', service_count_interval: '1s',
+    port: '0', metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'false', state_dir: stateDir, service_count_interval: '1s',
   });
   const gateway = await buildGateway({ provider, config, registry: new Registry() });
   await provider.start();
