@@ -4,7 +4,7 @@
  * language and a Dockerfile in the handler folder, the handler folder itself is the context (faas-cli rule).
  */
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { StackFunction } from '@funtainer/core/stack';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 import { watchdogDistDir } from './paths.js';
@@ -20,17 +20,25 @@ const BUILD_HINTS: Readonly<Record<string, string>> = {
   'watchdog-sea': 'npm run build:sea -w watchdog',
 };
 
+/** Staged into each template folder by `npm run build`; the CLI copies the current dist build instead when present. */
+const WATCHDOG_FILES = new Set(['watchdog.cjs', 'watchdog-sea', 'fork-helper']);
+
+/** The file from watchdog/dist (or FUNTAINER_WATCHDOG_DIR), else the copy staged in the template folder. */
+function watchdogFile(file: string, template: Template, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return [join(watchdogDistDir(env), file), join(template.dir, file)].find((path) => existsSync(path));
+}
+
 function copyWatchdog(template: Template, contextDir: string, env: Readonly<Record<string, string | undefined>>): void {
   const artifact = template.manifest.watchdog;
-  const source = join(watchdogDistDir(env), artifact);
-  if (!existsSync(source)) {
-    throw new CliError(`the watchdog build ${source} is missing (template ${template.name} needs it); build it with "${BUILD_HINTS[artifact]}" or set FUNTAINER_WATCHDOG_DIR`);
+  const source = watchdogFile(artifact, template, env);
+  if (!source) {
+    throw new CliError(`the watchdog build ${join(watchdogDistDir(env), artifact)} is missing (template ${template.name} needs it); build it with "${BUILD_HINTS[artifact]}" or set FUNTAINER_WATCHDOG_DIR`);
   }
   cpSync(source, join(contextDir, artifact));
   // The native fork helper makes the fork modes fast; images copy it with a wildcard (node templates) or carry it
   // inside the single executable, so a build without it (no gcc) still works, only slower per request.
-  const forkHelper = join(watchdogDistDir(env), 'fork-helper');
-  if (existsSync(forkHelper)) cpSync(forkHelper, join(contextDir, 'fork-helper'));
+  const forkHelper = watchdogFile('fork-helper', template, env);
+  if (forkHelper) cpSync(forkHelper, join(contextDir, 'fork-helper'));
 }
 
 function handlerDir(fn: StackFunction, stackDir: string, file: string): string {
@@ -65,7 +73,8 @@ export function prepareBuildContext(options: PrepareContextOptions): BuildContex
     cpSync(source, dir, { recursive: true });
   } else {
     const skeleton = join(template.dir, 'function');
-    cpSync(template.dir, dir, { recursive: true, filter: (path) => path !== skeleton });
+    const staged = (path: string): boolean => dirname(path) === template.dir && WATCHDOG_FILES.has(basename(path));
+    cpSync(template.dir, dir, { recursive: true, filter: (path) => path !== skeleton && !staged(path) });
     cpSync(source, join(dir, 'function'), { recursive: true });
   }
   copyWatchdog(template, dir, options.env);
