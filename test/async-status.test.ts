@@ -92,7 +92,7 @@ if (reason) {
     // Waits for the final record (finishedAt): a read between two attempts was once seen as "failed" with
     // attempts 2 (docs/status.md, left out), which this test is not about.
     const detail = await settled(callId, (s) => s.state === 'failed' && s.finishedAt !== undefined);
-    t.match(detail, { state: 'failed', attempts: 3, maxAttempts: 3, statusCode: 503, callback: { state: 'none' } }, 'com.openfaas.retry.attempts=3, not the queue ceiling 10');
+    t.match(detail, { state: 'failed', attempts: 3, maxAttempts: 3, statusCode: 503, callback: { state: 'none' } }, 'com.openfaas.retry.attempts=3, not the queue ceiling (100)');
     t.equal(fnServer.requests.filter((r) => r.headers['x-call-id'] === callId).length, 3);
     const dlq = await getJson('/system/async?state=failed&function=limited');
     t.same(dlq.items.find((i: { callId: string }) => i.callId === callId), detail, 'the dead-letter entry is the detail');

@@ -30,6 +30,45 @@ export const InvocationResultSchema = z.object({
 });
 export type InvocationResult = z.output<typeof InvocationResultSchema>;
 
+/**
+ * What the worker adds to a request job's data between attempts (`job.updateData`): the last response and the
+ * retry policy's limit after each finished attempt, and when a gateway outage first deferred the call.
+ */
+export interface RequestJobProgress {
+  readonly lastResponse?: RecordedResponse;
+  readonly maxAttempts?: number;
+  /** Epoch milliseconds; the outage allowance (gateway_outage_max_wait) runs from here. */
+  readonly deferredSince?: number;
+}
+
+/**
+ * A request job's data as the gateway reads it for status: the enqueued QueueRequest (core/contracts.ts) plus
+ * RequestJobProgress. Lenient, so a job written by an older gateway or worker still yields a status.
+ */
+export const RequestJobDataSchema = z.object({
+  function: z.string().catch(''),
+  namespace: z.string().catch(''),
+  callbackUrl: z.string().optional(),
+  enqueuedAt: z.number().optional(),
+  lastResponse: RecordedResponseSchema.optional(),
+  maxAttempts: z.number().optional().catch(undefined),
+  deferredSince: z.number().optional().catch(undefined),
+});
+export type RequestJobData = z.output<typeof RequestJobDataSchema>;
+
+/** Data of a job in the callback queue (job id = call id, so a re-run never posts twice). */
+export const CallbackJobSchema = z.object({
+  callId: z.string().min(1),
+  url: z.url({ protocol: /^https?$/ }),
+  function: z.string().min(1),
+  statusCode: z.number().int(),
+  contentType: z.string().optional(),
+  /** Full function response body, base64. */
+  body: z.string(),
+  durationSeconds: z.number().nonnegative(),
+});
+export type CallbackJob = z.output<typeof CallbackJobSchema>;
+
 /** BullMQ `returnvalue` of a delivered callback job. */
 export const CallbackResultSchema = z.object({
   statusCode: z.number(),

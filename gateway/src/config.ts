@@ -5,6 +5,7 @@
  * Every variable is documented in gateway/README.md.
  */
 import { z } from 'zod';
+import { AsyncQueueNameSchema } from '@funtainer/core/async-queue';
 import { callbackPolicyEnvShape, callbackPolicyFromEnv } from '@funtainer/core/callback-policy-env';
 import { envBoolean, envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
 import { FuntainerError } from '@funtainer/core/errors';
@@ -46,7 +47,8 @@ export const GatewayEnvSchema = z
     log_level: z.enum(LOG_LEVELS).default('info'),
     redis_url: z.string().default('redis://127.0.0.1:6379'),
     async_enabled: envBoolean(true),
-    async_queue_name: z.string().default('funtainer-async'),
+    // The same rule as the queue-worker's queue_name: a name one side accepts, the other must too.
+    async_queue_name: AsyncQueueNameSchema,
     max_async_body_bytes: envInt(1024 * 1024, { min: 1 }),
     funtainer_release: z.string().default('dev'),
     funtainer_sha: z.string().default('unknown'),

@@ -11,7 +11,7 @@ import { HEADERS } from '@funtainer/core/headers';
 import { CALLBACK_DENIED_CODE } from './callback-connector.js';
 import { networkErrorCode } from './errors.js';
 import { callbackTarget } from './url-credentials.js';
-import { CallbackJobSchema, type CallbackJob, type CallbackResult } from './job-result.js';
+import { CallbackJobSchema, type CallbackJob, type CallbackResult } from '@funtainer/core/async-records';
 import { InvalidJobError } from './errors.js';
 
 export interface CallbackQueueOptions {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CallbackPolicy } from '@funtainer/core/callback-policy';
 import { callbackPolicyEnvShape, callbackPolicyFromEnv } from '@funtainer/core/callback-policy-env';
+import { ASYNC_ATTEMPTS_CEILING, AsyncQueueNameSchema, callbackQueueName } from '@funtainer/core/async-queue';
 import { envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
 import { FuntainerError } from '@funtainer/core/errors';
 
@@ -29,7 +30,7 @@ const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/, error: 'must
 export const ConfigSchema = z
   .object({
     redis_url: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
-    queue_name: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'letters, digits, ".", "_" and "-" only' }).default('funtainer-async'),
+    queue_name: AsyncQueueNameSchema,
     gateway_url: httpUrl('http://127.0.0.1:8080'),
     concurrency: envInt(50, { min: 1, max: 10_000 }),
     max_per_function: envInt(10, { min: 1, max: 10_000 }),
@@ -39,7 +40,8 @@ export const ConfigSchema = z
     callback_timeout: envDurationMs('10s'),
     callback_attempts: envInt(5, { min: 1, max: 100 }),
     callback_min_wait: envDurationMs('1s'),
-    retry_attempts: envInt(5, { min: 1, max: 100 }),
+    // Bounded by the job's attempts ceiling: a larger default could never take effect.
+    retry_attempts: envInt(5, { min: 1, max: ASYNC_ATTEMPTS_CEILING }),
     retry_codes: statusList,
     retry_min_wait: envDurationMs('1s'),
     retry_max_wait: envDurationMs('120s'),
@@ -93,11 +95,6 @@ export interface RetryDefaults {
   readonly maxWaitMs: number;
 }
 
-/** The callback queue lives next to the request queue so one `queue_name` isolates a whole deployment. */
-export function callbackQueueNameFor(queueName: string): string {
-  return `${queueName}-callbacks`;
-}
-
 type ReadFile = (path: string) => string;
 
 /** Parses the environment; `readFile` is injectable so tests need no files for the `*_file` variants. */
@@ -106,7 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
   return Object.freeze({
     redisUrl: raw.redis_url,
     queueName: raw.queue_name,
-    callbackQueueName: callbackQueueNameFor(raw.queue_name),
+    callbackQueueName: callbackQueueName(raw.queue_name),
     gatewayUrl: raw.gateway_url.replace(/\/+$/, ''),
     concurrency: raw.concurrency,
     maxPerFunction: raw.max_per_function,

@@ -11,6 +11,8 @@ t.test('labels override defaults; malformed labels keep them', async (t) => {
   t.same(bad, { retry: defaults, invokeTimeoutMs: 60_000 });
   t.same(settingsFromLabels(undefined, defaults, 1).retry, defaults);
   t.equal(settingsFromLabels({ 'com.openfaas.retry.min_wait': '2m' }, defaults, 1).retry.maxWaitMs, 120_000, 'max never below min');
+  // BullMQ's attempts ceiling on the job would cut a larger label silently; the label is cut to the same ceiling.
+  t.equal(settingsFromLabels({ 'com.openfaas.retry.attempts': '500' }, defaults, 1).retry.attempts, 100, 'capped at the queue ceiling');
 });
 
 t.test('fetches labels with basic auth, caches per TTL, falls back on errors', async (t) => {

@@ -5,9 +5,10 @@
  * /system API must not stop async invocations.
  */
 import { request } from 'undici';
-import { parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
+import { parseDurationMs } from '@funtainer/core/env-values';
 import { isPrivateFunction } from '@funtainer/core/function-policy';
 import { LABELS } from '@funtainer/core/labels';
+import { retryLabelValues } from '@funtainer/core/retry-labels';
 import type { RetryDefaults } from './config.js';
 import type { RetrySettings } from './retry-policy.js';
 
@@ -39,31 +40,20 @@ export interface FunctionSettingsOptions {
 
 /** PURE: labels (possibly absent or malformed) → effective settings; a bad label value keeps the default. */
 export function settingsFromLabels(labels: Record<string, string> | undefined, defaults: RetryDefaults, invokeTimeoutMs: number): FunctionSettings {
-  const l = labels ?? {};
-  const attempts = parseOptional(l[LABELS.retryAttempts], parseNonNegativeInt);
-  const minWaitMs = parseOptional(l[LABELS.retryMinWait], parseDurationMs) ?? defaults.minWaitMs;
-  const maxWaitMs = parseOptional(l[LABELS.retryMaxWait], parseDurationMs) ?? defaults.maxWaitMs;
-  const timeoutMs = parseOptional(l[LABELS.timeout], parseDurationMs);
+  // The retry labels are read by the one rule the gateway validates them with at deploy (core/retry-labels.ts).
+  const asked = retryLabelValues(labels);
+  const minWaitMs = asked.minWaitMs ?? defaults.minWaitMs;
+  const rawTimeout = labels?.[LABELS.timeout];
+  const timeoutMs = rawTimeout === undefined ? undefined : parseDurationMs(rawTimeout);
   return {
     retry: {
-      attempts: attempts !== undefined && attempts >= 1 ? attempts : defaults.attempts,
-      codes: parseCodes(l[LABELS.retryCodes]) ?? defaults.codes,
+      attempts: asked.attempts ?? defaults.attempts,
+      codes: asked.codes ?? defaults.codes,
       minWaitMs,
-      maxWaitMs: Math.max(minWaitMs, maxWaitMs),
+      maxWaitMs: Math.max(minWaitMs, asked.maxWaitMs ?? defaults.maxWaitMs),
     },
     invokeTimeoutMs: timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : invokeTimeoutMs,
   };
-}
-
-function parseOptional<T>(raw: string | undefined, parse: (raw: string) => T | undefined): T | undefined {
-  return raw === undefined || raw.trim() === '' ? undefined : parse(raw);
-}
-
-/** `"429, 502,503"` → [429, 502, 503]; undefined when any entry is not a status code. */
-export function parseCodes(raw: string | undefined): number[] | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const codes = raw.split(/[,\s]+/).filter(Boolean).map(Number);
-  return codes.every((c) => Number.isInteger(c) && c >= 100 && c <= 599) ? codes : undefined;
 }
 
 export function createFunctionSettingsSource(options: FunctionSettingsOptions): FunctionSettingsSource {

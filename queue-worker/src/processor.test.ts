@@ -4,7 +4,7 @@ import type { QueueRequest } from '@funtainer/core/contracts';
 import { RetryableInvocationError } from './errors.js';
 import { createFunctionLimits } from './function-limits.js';
 import type { InvokeResult } from './invoker.js';
-import type { CallbackJob } from './job-result.js';
+import type { CallbackJob } from '@funtainer/core/async-records';
 import { GatewayOutage } from './gateway-outage.js';
 import { createRequestProcessor, type RequestJob } from './processor.js';
 import type { RetrySettings } from './retry-policy.js';

@@ -11,7 +11,8 @@ import { parkDelayMs, type FunctionLimits } from './function-limits.js';
 import { requestNeverSent, type GatewayOutage } from './gateway-outage.js';
 import type { FunctionSettingsSource } from './function-settings.js';
 import type { InvokeResult, Invoker } from './invoker.js';
-import { recordResponse, type CallbackJob, type InvocationResult, type RecordedResponse } from './job-result.js';
+import type { CallbackJob, InvocationResult, RecordedResponse, RequestJobProgress } from '@funtainer/core/async-records';
+import { recordResponse } from './recorded-response.js';
 import { decideRetry, type AttemptOutcome } from './retry-policy.js';
 
 /** The slice of a BullMQ Job the processor uses, so tests can pass a plain object. */
@@ -56,11 +57,11 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
       const result = await deps.invoker.invoke(request, settings.invokeTimeoutMs, settings.invokeAuthorization);
       if (result.ok) deps.outage?.reachable();
       else if (deps.outage && requestNeverSent(result.errorCode)) {
-        const deferredSince = (job.data as { deferredSince?: number }).deferredSince;
+        const deferredSince = (job.data as RequestJobProgress).deferredSince;
         const delayMs = deps.outage.deferral(result.errorCode, deferredSince);
         if (delayMs !== undefined) {
           deps.metrics.attempt(fn, 'deferred');
-          if (deferredSince === undefined) await job.updateData({ ...job.data, deferredSince: now() });
+          if (deferredSince === undefined) await job.updateData({ ...job.data, ...({ deferredSince: now() } satisfies RequestJobProgress) });
           await job.moveToDelayed(now() + delayMs, token);
           throw new DelayedError();
         }
@@ -76,13 +77,13 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
       // maxAttempts is recorded with every outcome: the job's own `attempts` is only the gateway's ceiling, and
       // the status API shows what this policy applied.
       if (decision.kind === 'retry') {
-        await job.updateData({ ...job.data, lastResponse: recorded, maxAttempts });
+        await job.updateData({ ...job.data, ...({ lastResponse: recorded, maxAttempts } satisfies RequestJobProgress) });
         deps.metrics.processed(fn, 'retried');
         throw new RetryableInvocationError(`${describe(outcome)}; retrying in ${decision.delayMs}ms`, decision.delayMs);
       }
       const callback = await maybeScheduleCallback(deps, request, fn, result, durationMs);
       if (decision.kind === 'give-up') {
-        await job.updateData({ ...job.data, lastResponse: recorded, maxAttempts });
+        await job.updateData({ ...job.data, ...({ lastResponse: recorded, maxAttempts } satisfies RequestJobProgress) });
         deps.metrics.processed(fn, 'failed');
         throw new FinalInvocationError(`${describe(outcome)}; ${decision.reason === 'final-status' ? 'not retryable' : `gave up after ${attemptNumber} attempts`}`);
       }

@@ -5,6 +5,7 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ASYNC_RETENTION } from '@funtainer/core/async-queue';
 import type { RedisHealth } from '@funtainer/core/redis-health';
 import { createCallbackProcessor, createCallbackScheduler } from './callback.js';
 import { createCallbackAgent } from './callback-connector.js';
@@ -17,10 +18,6 @@ import { GatewayOutage } from './gateway-outage.js';
 import { createRequestProcessor } from './processor.js';
 import { backoffDelayMs } from './retry-policy.js';
 import type { WorkerMetrics } from './worker-metrics.js';
-
-/** Finished jobs kept for status lookups and the dead-letter list (seconds / count, BullMQ KeepJobs). */
-export const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
-export const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 };
 
 export interface QueueRuntime {
   close(): Promise<void>;
@@ -46,8 +43,8 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
     scheduleCallback: createCallbackScheduler(callbackQueue, {
       attempts: config.callbackAttempts,
       minWaitMs: config.callbackMinWaitMs,
-      keepCompleted: KEEP_COMPLETED,
-      keepFailed: KEEP_FAILED,
+      keepCompleted: ASYNC_RETENTION.completed,
+      keepFailed: ASYNC_RETENTION.failed,
     }),
     metrics,
   });

@@ -9,6 +9,7 @@
  */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { ASYNC_ATTEMPTS_CEILING, ASYNC_BACKOFF_TYPE, ASYNC_RETENTION, DEFAULT_ASYNC_QUEUE_NAME, callbackQueueName } from '@funtainer/core/async-queue';
 import { redactUrlCredentials } from '@funtainer/core/async-records';
 import { FuntainerError } from '@funtainer/core/errors';
 import { createCancelledStore } from './bullmq-cancelled.js';
@@ -17,19 +18,19 @@ import { watchRedis, type RedisHealth } from '@funtainer/core/redis-health';
 import { createFinishedEvents, type FinishedEvents } from './bullmq-finished-events.js';
 import { cancelledStatus, toAsyncCallStatus, type CallbackSnapshot } from './job-record.js';
 import { isLockedJobError, toQueueError, withQueueErrors } from './queue-errors.js';
-import { DEFAULT_CANCELLED_RETENTION, type AsyncCallStatus, type Retention, type RequestQueuer } from './request-queuer.js';
+import type { AsyncCallStatus, Retention, RequestQueuer } from './request-queuer.js';
 
 export interface BullmqQueuerOptions {
   readonly redisUrl: string;
-  /** @defaultValue 'funtainer-async' (the queue-worker's `queue_name`) */
+  /** @defaultValue DEFAULT_ASYNC_QUEUE_NAME (the queue-worker's `queue_name`) */
   readonly queueName?: string;
-  /** BullMQ `attempts` ceiling; the worker applies the function's `com.openfaas.retry.attempts` below it. @defaultValue 10 */
+  /** BullMQ `attempts` ceiling; the worker applies the function's `com.openfaas.retry.attempts` below it. @defaultValue ASYNC_ATTEMPTS_CEILING */
   readonly maxAttempts?: number;
-  /** Completed calls kept for status lookups. @defaultValue 1 day / 10 000 */
-  readonly keepCompleted?: { age: number; count: number };
-  /** Failed calls kept for the dead-letter list. @defaultValue 7 days / 10 000 */
-  readonly keepFailed?: { age: number; count: number };
-  /** Cancelled-call records kept for status and the cancelled list. @defaultValue 7 days / 10 000 */
+  /** Completed calls kept for status lookups. @defaultValue ASYNC_RETENTION.completed */
+  readonly keepCompleted?: Retention;
+  /** Failed calls kept for the dead-letter list. @defaultValue ASYNC_RETENTION.failed */
+  readonly keepFailed?: Retention;
+  /** Cancelled-call records kept for status and the cancelled list. @defaultValue ASYNC_RETENTION.cancelled */
   readonly keepCancelled?: Retention;
   /** Per-command deadline for the producer connection. @defaultValue 2000 */
   readonly commandTimeoutMs?: number;
@@ -38,16 +39,13 @@ export interface BullmqQueuerOptions {
 }
 
 const DEFAULTS = {
-  queueName: 'funtainer-async',
-  maxAttempts: 10,
-  keepCompleted: { age: 24 * 3600, count: 10_000 },
-  keepFailed: { age: 7 * 24 * 3600, count: 10_000 },
-  keepCancelled: DEFAULT_CANCELLED_RETENTION,
+  queueName: DEFAULT_ASYNC_QUEUE_NAME,
+  maxAttempts: ASYNC_ATTEMPTS_CEILING,
+  keepCompleted: ASYNC_RETENTION.completed,
+  keepFailed: ASYNC_RETENTION.failed,
+  keepCancelled: ASYNC_RETENTION.cancelled,
   commandTimeoutMs: 2000,
 };
-
-/** Backoff type the queue-worker registers as its custom strategy (per-function waits, Retry-After). */
-export const WORKER_BACKOFF_TYPE = 'funtainer';
 
 export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer {
   const queueName = options.queueName ?? DEFAULTS.queueName;
@@ -58,12 +56,12 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
     maxRetriesPerRequest: 1,
   });
   const queue = new Queue(queueName, { connection });
-  const callbacks = new Queue(`${queueName}-callbacks`, { connection });
+  const callbacks = new Queue(callbackQueueName(queueName), { connection });
   // The queues re-emit their connection's errors: one name, one outage.
   for (const source of [connection, queue, callbacks]) watchRedis(options.health, 'queue-producer', source);
   const jobOptions: JobsOptions = {
     attempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
-    backoff: { type: WORKER_BACKOFF_TYPE },
+    backoff: { type: ASYNC_BACKOFF_TYPE },
     removeOnComplete: options.keepCompleted ?? DEFAULTS.keepCompleted,
     removeOnFail: options.keepFailed ?? DEFAULTS.keepFailed,
   };

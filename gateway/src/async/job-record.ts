@@ -4,19 +4,8 @@
  * from an older worker still yields a status, just with fewer fields.
  * The record shapes are core/async-records.ts, the same definitions the worker writes with.
  */
-import { z } from 'zod';
-import { CallbackResultSchema, InvocationResultSchema, RecordedResponseSchema, redactUrlCredentials, type CancelledRecord } from '@funtainer/core/async-records';
+import { CallbackResultSchema, InvocationResultSchema, RequestJobDataSchema, redactUrlCredentials, type CancelledRecord } from '@funtainer/core/async-records';
 import type { AsyncCallState, AsyncCallStatus, CallbackDeliveryState, RecordedResponse } from './request-queuer.js';
-
-const RequestDataSchema = z.object({
-  function: z.string().catch(''),
-  namespace: z.string().catch(''),
-  callbackUrl: z.string().optional(),
-  enqueuedAt: z.number().optional(),
-  lastResponse: RecordedResponseSchema.optional(),
-  /** Written by the worker with lastResponse (retry or give-up), as InvocationResult.maxAttempts. */
-  maxAttempts: z.number().optional().catch(undefined),
-});
 
 /** BullMQ job states → our states. Delayed covers both "waiting for a retry" and "parked at a function's bound". */
 export function stateFromBullmq(state: string): AsyncCallState | undefined {
@@ -58,7 +47,7 @@ export interface CallbackSnapshot {
 
 export function toAsyncCallStatus(job: JobSnapshot, bullmqState: string, callback: CallbackSnapshot | undefined): AsyncCallStatus | undefined {
   const state = stateFromBullmq(bullmqState);
-  const data = RequestDataSchema.safeParse(job.data);
+  const data = RequestJobDataSchema.safeParse(job.data);
   if (!state || !data.success || !job.id) return undefined;
   const result = InvocationResultSchema.safeParse(job.returnvalue);
   const lastResponse: RecordedResponse | undefined = result.success ? result.data.response : data.data.lastResponse;

@@ -9,14 +9,8 @@
 import type { RecordedResponse } from '@funtainer/core/async-records';
 import type { QueueRequest } from '@funtainer/core/contracts';
 
-/** How long finished records are kept: at most `age` seconds and the newest `count`. */
-export interface Retention {
-  readonly age: number;
-  readonly count: number;
-}
-
-/** Cancelled calls stay readable and listed this long, in every RequestQueuer. */
-export const DEFAULT_CANCELLED_RETENTION: Retention = { age: 7 * 24 * 3600, count: 10_000 };
+/** Retention (how long finished records are kept) is part of the async wire contract in core. */
+export type { Retention } from '@funtainer/core/async-queue';
 
 export type AsyncCallState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const ASYNC_CALL_STATES: readonly AsyncCallState[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];

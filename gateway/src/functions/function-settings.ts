@@ -6,6 +6,7 @@
 import { LABELS } from '@funtainer/core/labels';
 import { formatDurationMs, parseDurationMs, parseNonNegativeInt } from '@funtainer/core/env-values';
 import { isPrivateFunction, privateLabelProblem } from '@funtainer/core/function-policy';
+import { retryLabelProblems } from '@funtainer/core/retry-labels';
 import { parseScalingLabels } from '../autoscaler/scaling-settings.js';
 
 export interface GatewayLimits {
@@ -48,6 +49,8 @@ export function validateFunctionLabels(labels: Labels, limits: GatewayLimits): s
   }
   const privateProblem = privateLabelProblem(labels);
   if (privateProblem !== undefined) problems.push(privateProblem);
+  // The async retry labels, by the rule the queue-worker applies (a bad value would otherwise be ignored there).
+  problems.push(...retryLabelProblems(labels));
   // Scaling labels are checked here too so a deploy reports every label problem in one 400.
   const scaling = parseScalingLabels(labels);
   if (!scaling.ok) problems.push(...scaling.errors.map((e) => `labels.${e}`));

@@ -44,6 +44,10 @@ t.test('spec fields the engine would refuse or drop are a coded 400 naming the f
     ['image with a bad tag', { ...base, image: 'echo:-latest' }, /image: .*invalid tag/],
     ['image with a bad digest', { ...base, image: 'echo@sha256:xyz' }, /image: .*invalid digest/],
     ['image with a double slash', { ...base, image: 'a//b' }, /image: .*invalid repository component ""/],
+    // The queue-worker applies these labels; a value it cannot use is refused here rather than ignored there.
+    ['retry attempts above the queue ceiling', { ...base, labels: { 'com.openfaas.retry.attempts': '500' } }, /labels\.com\.openfaas\.retry\.attempts: "500" is not an integer from 1 to 100/],
+    ['retry codes not statuses', { ...base, labels: { 'com.openfaas.retry.codes': '429,abc' } }, /labels\.com\.openfaas\.retry\.codes: "429,abc"/],
+    ['retry wait not a duration', { ...base, labels: { 'com.openfaas.retry.min_wait': 'soon' } }, /labels\.com\.openfaas\.retry\.min_wait: "soon" is not a duration/],
   ];
   for (const [what, body, message] of cases) {
     const res = await deploy(gw, typeof body === 'string' ? body : JSON.stringify(body));

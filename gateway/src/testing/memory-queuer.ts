@@ -6,7 +6,8 @@ import type { QueueRequest } from '@funtainer/core/contracts';
 import { redactUrlCredentials } from '@funtainer/core/async-records';
 import { FuntainerError } from '@funtainer/core/errors';
 import type { AsyncCallState, AsyncCallStatus, FinishedCall, JobCounts, QueueCounts, RecordedResponse, RequestQueuer, Retention } from '../async/request-queuer.js';
-import { DEFAULT_CANCELLED_RETENTION, emptyCounts } from '../async/request-queuer.js';
+import { ASYNC_ATTEMPTS_CEILING, ASYNC_RETENTION } from '@funtainer/core/async-queue';
+import { emptyCounts } from '../async/request-queuer.js';
 
 /** Plays the queue-worker's part against a queuer, so the contract suite can move calls between states. */
 export interface QueueDriver {
@@ -43,8 +44,8 @@ export interface MemoryQueuerOptions {
 
 export function createMemoryQueuer(options: MemoryQueuerOptions = {}): MemoryQueuer {
   const now = options.now ?? Date.now;
-  const maxAttempts = options.maxAttempts ?? 10;
-  const keepCancelled = options.keepCancelled ?? DEFAULT_CANCELLED_RETENTION;
+  const maxAttempts = options.maxAttempts ?? ASYNC_ATTEMPTS_CEILING;
+  const keepCancelled = options.keepCancelled ?? ASYNC_RETENTION.cancelled;
   const calls = new Map<string, CallRecord>();
   const listeners = new Set<(call: FinishedCall) => void>();
   let available = true;

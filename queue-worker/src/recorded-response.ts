@@ -1,11 +1,8 @@
 /**
- * What the worker writes back into Redis, read by the gateway's `GET /system/async/<callId>`. The record shapes
- * themselves live in core/async-records.ts, shared with the gateway.
+ * The function's response as the worker records it in the job for `GET /system/async/<callId>` (the record
+ * shapes, and the rest of the async wire contract, live in core/async-records.ts and core/async-queue.ts).
  */
-import { z } from 'zod';
 import type { RecordedResponse } from '@funtainer/core/async-records';
-
-export type { CallbackResult, InvocationResult, RecordedResponse } from '@funtainer/core/async-records';
 
 /** Response bodies kept in a job record are cut here; the callback job carries the full body. */
 export const RECORDED_BODY_LIMIT_BYTES = 16 * 1024;
@@ -28,16 +25,3 @@ export function recordResponse(statusCode: number, headers: Record<string, strin
     ...(error ? { error } : {}),
   };
 }
-
-/** Data of a job in the callback queue (job id = call id, so a re-run never posts twice). */
-export const CallbackJobSchema = z.object({
-  callId: z.string().min(1),
-  url: z.url({ protocol: /^https?$/ }),
-  function: z.string().min(1),
-  statusCode: z.number().int(),
-  contentType: z.string().optional(),
-  /** Full function response body, base64. */
-  body: z.string(),
-  durationSeconds: z.number().nonnegative(),
-});
-export type CallbackJob = z.output<typeof CallbackJobSchema>;
