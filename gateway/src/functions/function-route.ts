@@ -40,6 +40,7 @@ export class FunctionRoute {
   #rotation = 0;
   /** How many of `replicas` carry an unreachable mark (0 keeps pickReplica on its allocation-free path). */
   #unreachable = 0;
+  #endpoints: readonly Endpoint[] | undefined;
 
   constructor(
     readonly fn: QualifiedName,
@@ -88,6 +89,9 @@ export class FunctionRoute {
    * common case on the hot path): a length and id comparison, no allocation.
    */
   syncEndpoints(endpoints: readonly Endpoint[]): void {
+    // Providers hand out one array until the endpoints change, so the per-request check is usually this one.
+    if (endpoints === this.#endpoints) return;
+    this.#endpoints = endpoints;
     if (sameEndpoints(this.replicas, endpoints)) return;
     const previous = this.replicas;
     this.replicas = this.pools.slotsFor(endpoints);

@@ -1,10 +1,11 @@
 /**
  * The gateway's Prometheus metrics, under OpenFaaS' names and labels so existing dashboards and alert rules
  * work (docs/openfaas-compat.md §5.1), plus ours. A Registry is passed in (never the global one) so tests can build
- * many gateways. The hot path only touches pre-resolved label children through FunctionMetrics; gauges
- * that mirror state (in-flight, queue depth) are read at scrape time instead of being updated per request.
+ * many gateways. The hot path only adds to plain numbers in FunctionMetrics, and every series, like the gauges
+ * that mirror state (in-flight, queue depth), is built when Prometheus scrapes.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { AccumulatedHistogram, type HistogramSeries } from './accumulated-histogram.js';
 
 /** Live per-function numbers read when /metrics is scraped. */
 export interface FunctionLoadSource {
@@ -12,68 +13,85 @@ export interface FunctionLoadSource {
   functionLoad(): Iterable<readonly [string, number, number]>;
 }
 
-type CodeChildren = { readonly count: Counter.Internal; readonly seconds: Histogram.Internal<string> };
+type CodeSeries = { count: number; readonly seconds: HistogramSeries };
 
-/** Metric children of one function; `observe` is the only per-request call. */
+/**
+ * One function's invocation numbers. `started` and `observe` are the per-request calls: plain additions (a
+ * prom-client `inc`/`observe` validates and hashes labels each time), turned into series at scrape time.
+ */
 export class FunctionMetrics {
-  readonly #byCode = new Map<number, CodeChildren>();
-  readonly #started: Counter.Internal;
+  readonly #byCode = new Map<number, CodeSeries>();
+  #started = 0;
 
   constructor(
-    private readonly metrics: GatewayMetrics,
-    private readonly functionName: string,
-  ) {
-    this.#started = metrics.invocationStarted.labels(functionName);
-  }
+    private readonly seconds: AccumulatedHistogram<'function_name' | 'code'>,
+    readonly functionName: string,
+  ) {}
 
   started(): void {
-    this.#started.inc();
+    this.#started++;
   }
 
   observe(code: number, seconds: number): void {
-    let children = this.#byCode.get(code);
-    if (children === undefined) {
-      const label = String(code);
-      children = {
-        count: this.metrics.invocationTotal.labels(this.functionName, label),
-        seconds: this.metrics.functionSeconds.labels(this.functionName, label),
-      };
-      this.#byCode.set(code, children);
+    let series = this.#byCode.get(code);
+    if (series === undefined) {
+      series = { count: 0, seconds: this.seconds.series({ function_name: this.functionName, code: String(code) }) };
+      this.#byCode.set(code, series);
     }
-    children.count.inc();
-    children.seconds.observe(seconds);
+    series.count++;
+    series.seconds.observe(seconds);
+  }
+
+  get startedCount(): number {
+    return this.#started;
+  }
+
+  /** [code, invocations] for every status code seen. */
+  *countsByCode(): Iterable<readonly [number, number]> {
+    for (const [code, series] of this.#byCode) yield [code, series.count];
   }
 }
 
 export class GatewayMetrics {
-  readonly invocationTotal: Counter<'function_name' | 'code'>;
-  readonly functionSeconds: Histogram<'function_name' | 'code'>;
-  readonly invocationStarted: Counter<'function_name'>;
   readonly serviceCount: Gauge<'function_name'>;
+  readonly #functionSeconds: AccumulatedHistogram<'function_name' | 'code'>;
+  /** One entry per function name for the gateway's life, so a re-created route keeps counting up. */
+  readonly #functions = new Map<string, FunctionMetrics>();
 
   constructor(
     readonly registry: Registry,
     load: FunctionLoadSource,
   ) {
     const registers = [registry];
-    this.invocationTotal = new Counter({
+    const functions = this.#functions;
+    new Counter({
       name: 'gateway_function_invocation_total',
       help: 'Function invocations by function and HTTP status',
       labelNames: ['function_name', 'code'],
       registers,
+      collect() {
+        this.reset();
+        for (const fn of functions.values()) {
+          for (const [code, count] of fn.countsByCode()) this.inc({ function_name: fn.functionName, code: String(code) }, count);
+        }
+      },
     });
-    this.functionSeconds = new Histogram({
+    this.#functionSeconds = new AccumulatedHistogram({
       name: 'gateway_functions_seconds',
       help: 'Function invocation time taken, from dispatch to the last response byte',
       labelNames: ['function_name', 'code'],
       registers,
     });
     // OpenFaaS exports this counter without the _total suffix; prom-client keeps the name as given.
-    this.invocationStarted = new Counter({
+    new Counter({
       name: 'gateway_function_invocation_started',
       help: 'Function invocations started',
       labelNames: ['function_name'],
       registers,
+      collect() {
+        this.reset();
+        for (const fn of functions.values()) this.inc({ function_name: fn.functionName }, fn.startedCount);
+      },
     });
     this.serviceCount = new Gauge({
       name: 'gateway_service_count',
@@ -104,7 +122,12 @@ export class GatewayMetrics {
   }
 
   forFunction(functionName: string): FunctionMetrics {
-    return new FunctionMetrics(this, functionName);
+    let metrics = this.#functions.get(functionName);
+    if (metrics === undefined) {
+      metrics = new FunctionMetrics(this.#functionSeconds, functionName);
+      this.#functions.set(functionName, metrics);
+    }
+    return metrics;
   }
 
   /** Replaces every gateway_service_count series (functions removed since the last refresh disappear). */

@@ -100,6 +100,7 @@ export function runProviderContract(t: Test, name: string, makeProvider: () => P
       await provider.scale(fn, 2);
       const eps = await readyCount(provider, fn, 2);
       t.equal(new Set(eps.map((e) => e.id)).size, 2, 'two distinct replicas');
+      t.equal(provider.endpoints(fn), provider.endpoints(fn), 'one array until the endpoints change (the gateway compares by identity)');
       t.match(await provider.get(fn), { replicas: 2, availableReplicas: 2 });
       await t.rejects(provider.scale(fn, -1), { code: 'FUNTAINER_ERR_BAD_REQUEST', statusCode: 400 });
     });

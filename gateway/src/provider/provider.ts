@@ -63,6 +63,8 @@ export interface FunctionProvider {
   /**
    * Ready endpoints from the provider's in-memory view; synchronous because the invocation hot path calls it
    * per request. `undefined` means the function does not exist; `[]` means it exists with no ready replica.
+   * Return one array until the endpoints change and a new one after (never mutate it in place): the gateway
+   * then skips its comparison by identity.
    */
   endpoints(fn: QualifiedName): readonly Endpoint[] | undefined;
   /**

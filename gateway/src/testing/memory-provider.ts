@@ -30,6 +30,8 @@ interface StoredFunction {
   spec: FunctionDeployment;
   replicas: Replica[];
   readonly createdAt: Date;
+  /** The ready endpoints, one array until the replicas change (as the Docker provider does: the gateway reads it per request). */
+  readyCache?: readonly Endpoint[] | undefined;
 }
 
 export class MemoryProvider implements FunctionProvider {
@@ -159,6 +161,7 @@ export class MemoryProvider implements FunctionProvider {
     const pending = stored.replicas.filter((r) => !r.ready);
     if (pending.length === 0) return;
     for (const replica of pending) replica.ready = true;
+    stored.readyCache = undefined;
     this.#listeners.emit(fn, readyEndpoints(stored));
   }
 
@@ -174,6 +177,7 @@ export class MemoryProvider implements FunctionProvider {
       const id = `${fn.namespace}-${fn.name}-${this.#nextReplica++}`;
       stored.replicas.push({ endpoint: { id, url: this.#options.endpointUrl(fn, id, index) }, ready: this.#options.autoReady });
     }
+    stored.readyCache = undefined;
     this.#listeners.emit(fn, readyEndpoints(stored));
   }
 
@@ -198,8 +202,9 @@ export class MemoryProvider implements FunctionProvider {
   }
 }
 
-function readyEndpoints(stored: StoredFunction): Endpoint[] {
-  return stored.replicas.filter((r) => r.ready).map((r) => r.endpoint);
+function readyEndpoints(stored: StoredFunction): readonly Endpoint[] {
+  stored.readyCache ??= stored.replicas.filter((r) => r.ready).map((r) => r.endpoint);
+  return stored.readyCache;
 }
 
 function secretNotFound(name: string): FuntainerError {
