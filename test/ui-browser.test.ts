@@ -80,6 +80,7 @@ if (fixture) {
   const { run, image } = fixture;
   const first = run.uniqueName('ui-first');
   const second = run.uniqueName('ui-second');
+  const third = run.uniqueName('ui-third');
 
   t.test('web UI in Chromium over the Docker provider', async (t) => {
     // First, so a missing Chromium fails the test before any container starts.
@@ -161,6 +162,33 @@ if (fixture) {
     await waitFor(async () => (await rowCells(page, second)) === undefined, `${second} gone from the list`, WAIT_MS);
     t.ok(await page.locator('#details').isHidden(), 'the details panel closes');
     t.equal((await call(`${url}/system/function/${second}`, { headers: { authorization: basic } })).status, 404, 'deleted in the gateway');
+
+    // Namespaces: the header's selector scopes the list, the deploy form, invoke and the details to one.
+    const teamNs = run.uniqueName('ui-ns');
+    const created = await call(`${url}/system/namespace/`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic }, body: JSON.stringify({ name: teamNs }),
+    });
+    t.equal(created.status, 201, 'namespace created through the API');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const picker = page.getByLabel('Namespace');
+    await waitFor(async () => (await picker.locator('option').allTextContents()).includes(teamNs), 'the new namespace offered', WAIT_MS);
+    await picker.selectOption(teamNs);
+    await waitFor(async () => (await rowCells(page, first)) === undefined, `${first} not listed in ${teamNs}`, WAIT_MS);
+    await form.getByLabel('Name').fill(third);
+    await form.getByLabel('Image').fill(image);
+    await form.getByLabel('Process (fprocess)').fill('node handler.js');
+    await form.getByLabel('Environment (KEY=VALUE, one per line)').fill('GREETING=team');
+    await form.getByLabel('Labels (KEY=VALUE, one per line)').fill('');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    await waitFor(async () => (await rowCells(page, third)) !== undefined, `${third} listed in ${teamNs}`, WAIT_MS);
+    t.match((await call(`${url}/system/function/${third}?namespace=${teamNs}`, { headers: { authorization: basic } })).status, 200, 'deployed into the chosen namespace');
+    await page.getByLabel('Request body').fill('namespaced');
+    await page.getByRole('button', { name: 'Invoke' }).click();
+    await waitFor(async () => /^200\b/.test(await textOf(page.getByTestId('invoke-status'))), 'invoke in the namespace: 200', WAIT_MS);
+    t.match(JSON.parse(await textOf(page.getByTestId('invoke-body'))), { echo: 'namespaced' }, 'invoked as <name>.<namespace>');
+    await picker.selectOption('openfaas-fn');
+    await waitFor(async () => (await rowCells(page, first)) !== undefined && (await rowCells(page, third)) === undefined, 'back in the default namespace', WAIT_MS);
+    t.pass('switching namespaces switches the list');
 
     await page.setViewportSize({ width: 360, height: 740 });
     t.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'no sideways scrolling at 360 px');

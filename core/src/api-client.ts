@@ -2,7 +2,7 @@
  * Typed client for the Funtainer/OpenFaaS gateway API, shared by the CLI, the tests and the queue-worker.
  * Requests mirror faas-cli's wire protocol (docs/openfaas-compat.md §13) so the same calls work against OpenFaaS.
  */
-import type { FunctionDeploymentInput, FunctionStatus } from './contracts.js';
+import type { FunctionDeploymentInput, FunctionNamespace, FunctionStatus } from './contracts.js';
 import { GatewayError } from './api-client-errors.js';
 import { logsQueryParams, parseNdjson, type LogEntry, type LogsQuery } from './api-client-logs.js';
 import { GatewayTransport } from './api-client-transport.js';
@@ -82,6 +82,29 @@ export class GatewayClient {
   async health(): Promise<{ ok: boolean; status: number; body: string }> {
     const response = await this.transport.send({ method: 'GET', path: '/healthz', acceptStatuses: 'any' }, false);
     return { ok: response.ok, status: response.status, body: await response.text() };
+  }
+
+  async namespaces(): Promise<string[]> {
+    return (await this.transport.json<string[] | undefined>({ method: 'GET', path: '/system/namespaces' })) ?? [];
+  }
+
+  async getNamespace(name: string): Promise<FunctionNamespace | undefined> {
+    const response = await this.transport.send({ method: 'GET', path: `/system/namespace/${encodeURIComponent(name)}`, acceptStatuses: [404] });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    return (await response.json()) as FunctionNamespace;
+  }
+
+  /** POST /system/namespace/ (create) or PUT /system/namespace/<name> (replace labels and annotations). */
+  async saveNamespace(namespace: FunctionNamespace, mode: 'create' | 'update'): Promise<void> {
+    const path = mode === 'create' ? '/system/namespace/' : `/system/namespace/${encodeURIComponent(namespace.name)}`;
+    await this.transport.discard({ method: mode === 'create' ? 'POST' : 'PUT', path, json: namespace });
+  }
+
+  async removeNamespace(name: string): Promise<void> {
+    await this.transport.discard({ method: 'DELETE', path: `/system/namespace/${encodeURIComponent(name)}` });
   }
 
   async listSecrets(namespace?: string): Promise<{ name: string; namespace?: string }[]> {

@@ -158,6 +158,21 @@ export type Secret = z.output<typeof SecretSchema>;
 
 export const SecretRefSchema = z.object({ name: NameSchema, namespace: NameSchema.optional() });
 
+/**
+ * POST/PUT /system/namespace/ body and GET /system/namespace/<name> reply: faas-provider's FunctionNamespace.
+ * `name` is optional in the body because the path may carry it.
+ */
+export const FunctionNamespaceSchema = z.object({
+  name: NameSchema.optional(),
+  labels: NullableLabelMap,
+  annotations: NullableLabelMap,
+});
+export interface FunctionNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
 /** An async invocation as stored in the queue. Body is base64 so binary payloads survive JSON in Redis. */
 export const QueueRequestSchema = z.object({
   callId: z.string().min(1),

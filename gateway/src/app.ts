@@ -31,6 +31,7 @@ import { FUNCTION_PREFIX } from './proxy/invocation-path.js';
 import { ReplicaPools } from './functions/replica-pools.js';
 import { systemFunctionRoutes } from './routes/system-functions.js';
 import { healthRoutes, systemInfoRoutes } from './routes/system-info.js';
+import { systemNamespaceRoutes } from './routes/system-namespaces.js';
 import { systemLogRoutes } from './routes/system-logs.js';
 import { systemScaleRoutes } from './routes/system-scale.js';
 import { systemSecretRoutes } from './routes/system-secrets.js';
@@ -120,6 +121,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
     await system.register(systemSecretRoutes(routeDeps));
     await system.register(systemLogRoutes(routeDeps));
     await system.register(systemInfoRoutes(routeDeps));
+    await system.register(systemNamespaceRoutes(routeDeps));
     for (const plugin of deps.systemRoutes ?? []) await system.register(plugin, { gateway: support });
   });
   for (const plugin of deps.extraRoutes ?? []) await app.register(plugin, { gateway: support });

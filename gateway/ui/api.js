@@ -56,9 +56,23 @@ export async function api(method, path, body) {
 
 const fnPath = (name) => encodeURIComponent(name);
 
-export const listFunctions = () => api('GET', '/system/functions');
-export const getFunction = (name) => api('GET', `/system/function/${fnPath(name)}`);
-export const deployFunction = (spec) => api('POST', '/system/functions', spec);
-export const scaleFunction = (name, replicas) => api('POST', `/system/scale-function/${fnPath(name)}`, { serviceName: name, replicas });
-export const deleteFunction = (name) => api('DELETE', '/system/functions', { functionName: name });
+/**
+ * The namespace the page works in (the selector in the header); every function call below names it, as
+ * faas-cli's `-n` does. Undefined until the namespace list arrived: the gateway's function_namespace then.
+ */
+let currentNamespace;
+export function setNamespace(namespace) {
+  currentNamespace = namespace;
+}
+export const namespaceQuery = () => (currentNamespace ? `?namespace=${encodeURIComponent(currentNamespace)}` : '');
+/** `name.namespace`, the one path segment /function/ and /async-function/ take. */
+export const invocationName = (name) => (currentNamespace ? `${name}.${currentNamespace}` : name);
+const inNamespace = (body) => (currentNamespace ? { ...body, namespace: currentNamespace } : body);
+
+export const listNamespaces = () => api('GET', '/system/namespaces');
+export const listFunctions = () => api('GET', `/system/functions${namespaceQuery()}`);
+export const getFunction = (name) => api('GET', `/system/function/${fnPath(name)}${namespaceQuery()}`);
+export const deployFunction = (spec) => api('POST', '/system/functions', inNamespace(spec));
+export const scaleFunction = (name, replicas) => api('POST', `/system/scale-function/${fnPath(name)}${namespaceQuery()}`, inNamespace({ serviceName: name, replicas }));
+export const deleteFunction = (name) => api('DELETE', '/system/functions', inNamespace({ functionName: name }));
 export const gatewayInfo = () => api('GET', '/system/info');

@@ -2,7 +2,7 @@
  * Entry module of the web UI: wires the panels together and keeps the list fresh. Plain DOM, no framework and
  * no build step: the gateway serves these files as they are.
  */
-import { gatewayInfo, listFunctions } from './api.js';
+import { gatewayInfo, listFunctions, listNamespaces, setNamespace } from './api.js';
 import { DeployForm } from './deploy.js';
 import { DetailsPanel } from './details.js';
 import { byId, clearError, showError } from './dom.js';
@@ -62,7 +62,22 @@ async function poll() {
   setTimeout(poll, REFRESH_MS);
 }
 
-byId('refresh').addEventListener('click', () => void refresh());
+/** Fills the namespace selector (keeping the choice while it still exists); the first is the gateway's default. */
+const namespaceSelect = byId('namespace');
+async function loadNamespaces() {
+  const names = await listNamespaces();
+  const chosen = names.includes(namespaceSelect.value) ? namespaceSelect.value : names[0];
+  namespaceSelect.replaceChildren(...names.map((name) => new Option(name, name, false, name === chosen)));
+  setNamespace(chosen);
+}
+namespaceSelect.addEventListener('change', () => {
+  setNamespace(namespaceSelect.value);
+  details.hide();
+  invoke.reset();
+  void refresh();
+});
+
+byId('refresh').addEventListener('click', () => void loadNamespaces().then(refresh, (err) => showError(pageError, err)));
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh();
 });
@@ -71,4 +86,6 @@ gatewayInfo()
     byId('gateway-info').textContent = `${info.provider.provider} · release ${info.version.release} (${info.version.sha})`;
   })
   .catch((err) => showError(pageError, err));
-void poll();
+loadNamespaces()
+  .catch((err) => showError(pageError, err))
+  .finally(() => void poll());

@@ -3,6 +3,7 @@
  * later through the queue) and shows what came back — status, X-Duration-Seconds, headers and the body as
  * text. A function's own 4xx/5xx is a result to show, not a page error; only a failed fetch is an error.
  */
+import { invocationName } from './api.js';
 import { byId, clearError, h, showError } from './dom.js';
 
 /** fetch refuses a body on these. */
@@ -35,7 +36,7 @@ export class InvokePanel {
     const fields = this.#form.elements;
     const method = fields.namedItem('method').value;
     const isAsync = fields.namedItem('async').checked;
-    const url = `/${isAsync ? 'async-function' : 'function'}/${encodeURIComponent(name)}`;
+    const url = `/${isAsync ? 'async-function' : 'function'}/${encodeURIComponent(invocationName(name))}`;
     const init = { method, headers: {} };
     if (!NO_BODY.has(method)) {
       init.body = fields.namedItem('body').value;

@@ -8,6 +8,7 @@ import { listCommand } from './list.js';
 import { loginCommand } from './login.js';
 import { logoutCommand } from './logout.js';
 import { logsCommand } from './logs.js';
+import { namespaceCommand } from './namespace.js';
 import { newCommand } from './new.js';
 import { removeCommand } from './remove.js';
 import { scaleCommand } from './scale.js';
@@ -19,7 +20,7 @@ import { versionCommand } from './version.js';
 
 export const COMMANDS: readonly Command[] = [
   upCommand, buildCommand, deployCommand, invokeCommand, listCommand, describeCommand, removeCommand, logsCommand,
-  scaleCommand, secretCommand, newCommand, templateCommand, loginCommand, logoutCommand, statusCommand, versionCommand,
+  scaleCommand, secretCommand, namespaceCommand, newCommand, templateCommand, loginCommand, logoutCommand, statusCommand, versionCommand,
 ];
 
 export function findCommand(verb: string): Command | undefined {

@@ -172,6 +172,56 @@ export function runProviderContract(t: Test, name: string, makeProvider: () => P
       const provider = await withProvider(t);
       t.ok((await provider.namespaces()).includes(DEFAULT_NAMESPACE));
     });
+
+    t.test('namespaces: create, read, update, refuse while used, delete; configured ones stay', async (t) => {
+      const provider = await withProvider(t);
+      const ns = unique('contract-ns');
+      t.teardown(() => provider.deleteNamespace(ns).catch(() => {}));
+      await provider.createNamespace({ name: ns, labels: { team: 'a' }, annotations: { owner: 'ops' } });
+      t.ok((await provider.namespaces()).includes(ns), 'listed');
+      t.same(await provider.getNamespace(ns), { name: ns, labels: { openfaas: '1', team: 'a' }, annotations: { owner: 'ops' } }, 'labelled openfaas=1 as faasd expects');
+      await t.rejects(provider.createNamespace({ name: ns, labels: {}, annotations: {} }), { code: 'FUNTAINER_ERR_NAMESPACE_EXISTS', statusCode: 409 });
+      await t.rejects(provider.createNamespace({ name: DEFAULT_NAMESPACE, labels: {}, annotations: {} }), { code: 'FUNTAINER_ERR_NAMESPACE_EXISTS' });
+      await provider.updateNamespace({ name: ns, labels: { team: 'b' }, annotations: {} });
+      t.match(await provider.getNamespace(ns), { labels: { team: 'b' }, annotations: {} }, 'labels replaced');
+      await t.rejects(provider.updateNamespace({ name: unique('contract-nons'), labels: {}, annotations: {} }), { code: 'FUNTAINER_ERR_NAMESPACE_NOT_FOUND', statusCode: 404 });
+      await t.rejects(provider.deleteNamespace(DEFAULT_NAMESPACE), { code: 'FUNTAINER_ERR_BAD_REQUEST' }, 'the configured namespace is never deleted');
+
+      const service = unique('contract-nsfn');
+      await provider.deploy(specOf(service, { namespace: ns }));
+      t.teardown(() => provider.remove({ name: service, namespace: ns }).catch(() => {}));
+      await t.rejects(provider.deleteNamespace(ns), { code: 'FUNTAINER_ERR_NAMESPACE_NOT_EMPTY', statusCode: 409 });
+      await provider.remove({ name: service, namespace: ns });
+      await provider.deleteNamespace(ns);
+      t.notOk((await provider.namespaces()).includes(ns), 'gone');
+      t.equal(await provider.getNamespace(ns), undefined);
+      await t.rejects(provider.deleteNamespace(ns), { code: 'FUNTAINER_ERR_NAMESPACE_NOT_FOUND', statusCode: 404 });
+      await t.rejects(provider.deploy(specOf(service, { namespace: ns })), { code: 'FUNTAINER_ERR_INVALID_SPEC' }, 'no deploys into a deleted namespace');
+    });
+
+    t.test('namespaces isolate functions and secrets: names repeat, secrets do not cross', async (t) => {
+      const provider = await withProvider(t);
+      const [a, b] = [unique('contract-nsa'), unique('contract-nsb')];
+      for (const ns of [a, b]) {
+        await provider.createNamespace({ name: ns, labels: {}, annotations: {} });
+        t.teardown(() => provider.deleteNamespace(ns).catch(() => {}));
+      }
+      const service = unique('contract-same');
+      const secret = unique('contract-nssecret');
+      await provider.createSecret({ name: secret, namespace: a, value: Buffer.from('only-a') });
+      t.same(await provider.listSecrets(b), [], 'b sees none of a\'s secrets');
+      await t.rejects(provider.deploy(specOf(service, { namespace: b, secrets: [secret] })), { code: 'FUNTAINER_ERR_INVALID_SPEC' }, 'a function in b cannot use a\'s secret');
+      for (const ns of [a, b]) {
+        await provider.deploy(specOf(service, { namespace: ns, ...(ns === a ? { secrets: [secret] } : {}) }));
+        t.teardown(() => provider.remove({ name: service, namespace: ns }).catch(() => {}));
+      }
+      t.match(await provider.get({ name: service, namespace: a }), { namespace: a, secrets: [secret] });
+      t.match(await provider.get({ name: service, namespace: b }), { namespace: b, secrets: [] });
+      t.same((await provider.list(b)).map((f) => f.name), [service], 'each namespace lists its own');
+      await provider.remove({ name: service, namespace: a });
+      t.ok(await provider.get({ name: service, namespace: b }), 'removing one leaves the other');
+      await t.rejects(provider.createSecret({ name: secret, namespace: unique('contract-nowhere'), value: Buffer.from('x') }), { code: 'FUNTAINER_ERR_BAD_REQUEST', statusCode: 400 }, 'no secrets in a namespace that does not exist');
+    });
   }).then(() => undefined);
 }
 

@@ -3,9 +3,9 @@
  * interface). Routes, the invocation path and the autoscaler depend on this, never on dockerode.
  *
  * Errors: implementations throw FuntainerError with FUNCTION_NOT_FOUND, FUNCTION_EXISTS, SECRET_NOT_FOUND,
- * SECRET_EXISTS, IMAGE_PULL, INVALID_SPEC or ENGINE; foreign errors are mapped once inside the implementation.
+ * SECRET_EXISTS, NAMESPACE_NOT_FOUND, NAMESPACE_EXISTS, NAMESPACE_NOT_EMPTY, IMAGE_PULL, INVALID_SPEC or ENGINE; foreign errors are mapped once inside the implementation.
  */
-import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import type { FunctionDeployment, FunctionNamespace, FunctionStatus } from '@funtainer/core/contracts';
 import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 
@@ -77,6 +77,14 @@ export interface FunctionProvider {
   onEndpointsChanged(listener: EndpointsListener): () => void;
   logs(query: LogQuery): AsyncIterable<LogEntry>;
   namespaces(): Promise<string[]>;
+  /** The multi-namespace API (namespaces.ts has the rules both providers share). */
+  getNamespace(name: string): Promise<FunctionNamespace | undefined>;
+  /** NAMESPACE_EXISTS when it exists (configured ones included). */
+  createNamespace(namespace: FunctionNamespace): Promise<void>;
+  /** Replaces labels and annotations; NAMESPACE_NOT_FOUND when missing. */
+  updateNamespace(namespace: FunctionNamespace): Promise<void>;
+  /** NAMESPACE_NOT_EMPTY while functions remain; the namespace's secrets go with it. */
+  deleteNamespace(name: string): Promise<void>;
   /** Secrets: values are write-only through the API; list returns names. */
   createSecret(secret: SecretValue): Promise<void>;
   updateSecret(secret: SecretValue): Promise<void>;

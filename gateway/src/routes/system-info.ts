@@ -1,5 +1,5 @@
 /**
- * `GET /system/info` (GatewayInfo shape faas-cli `version` prints), `GET /system/namespaces`, and the open
+ * `GET /system/info` (GatewayInfo shape faas-cli `version` prints; namespaces: system-namespaces.ts), and the open
  * `/healthz` and `/` → `/ui/` redirect.
  */
 import type { FastifyPluginAsync } from 'fastify';
@@ -19,9 +19,6 @@ export function systemInfoRoutes(deps: RouteDeps): FastifyPluginAsync {
         version: { ...version, commit_message: 'See the Funtainer changelog' },
         arch: GO_ARCH[process.arch] ?? process.arch,
       }),
-    });
-    methodTable(app, '/system/namespaces', {
-      GET: async () => provider.namespaces(),
     });
   };
 }

@@ -3,13 +3,14 @@
  * as they exist (or when the test says so), endpoint URLs come from a callback so a test can point them at a
  * real local HTTP server. It passes the same contract suite as the Docker provider.
  */
-import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import type { FunctionDeployment, FunctionNamespace, FunctionStatus } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
 import { DEFAULT_NAMESPACE, type QualifiedName } from '@funtainer/core/names';
 import { EndpointListeners } from '../provider/endpoint-listeners.js';
 import {
   assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf, toFunctionStatus,
 } from '../provider/function-spec.js';
+import { MemoryNamespaceRecords, Namespaces } from '../provider/namespaces.js';
 import { MemoryLogBook } from './memory-log-book.js';
 import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider/provider.js';
 
@@ -41,6 +42,7 @@ export class MemoryProvider implements FunctionProvider {
   readonly #listeners = new EndpointListeners();
   readonly #logs = new MemoryLogBook();
   readonly #options: Required<MemoryProviderOptions>;
+  readonly #namespaces: Namespaces;
   #nextReplica = 0;
   #closed = false;
 
@@ -50,12 +52,13 @@ export class MemoryProvider implements FunctionProvider {
       autoReady: options.autoReady ?? true,
       namespaces: options.namespaces ?? [DEFAULT_NAMESPACE],
     };
+    this.#namespaces = new Namespaces(new MemoryNamespaceRecords(), this.#options.namespaces);
   }
 
   async deploy(spec: FunctionDeployment): Promise<void> {
     const fn = qualifiedNameOf(spec);
+    await this.#assertDeployable(spec);
     if (this.#functions.has(functionKey(fn))) throw functionExists(fn);
-    this.#assertDeployable(spec);
     const stored: StoredFunction = { spec, replicas: [], createdAt: new Date() };
     this.#functions.set(functionKey(fn), stored);
     this.#resize(fn, stored, initialReplicas(spec));
@@ -63,9 +66,10 @@ export class MemoryProvider implements FunctionProvider {
 
   async update(spec: FunctionDeployment): Promise<void> {
     const fn = qualifiedNameOf(spec);
+    if (!this.#functions.has(functionKey(fn))) throw functionNotFound(fn);
+    await this.#assertDeployable(spec);
     const stored = this.#functions.get(functionKey(fn));
     if (!stored) throw functionNotFound(fn);
-    this.#assertDeployable(spec);
     // A rolling update in one step: every replica is replaced by a new-generation one.
     const count = stored.replicas.length;
     stored.spec = spec;
@@ -111,11 +115,28 @@ export class MemoryProvider implements FunctionProvider {
   }
 
   async namespaces(): Promise<string[]> {
-    return [...this.#options.namespaces];
+    return this.#namespaces.names();
+  }
+
+  getNamespace(name: string): Promise<FunctionNamespace | undefined> {
+    return this.#namespaces.get(name);
+  }
+
+  createNamespace(namespace: FunctionNamespace): Promise<void> {
+    return this.#namespaces.create(namespace);
+  }
+
+  updateNamespace(namespace: FunctionNamespace): Promise<void> {
+    return this.#namespaces.update(namespace);
+  }
+
+  async deleteNamespace(name: string): Promise<void> {
+    await this.#namespaces.delete(name, async () => (await this.list(name)).length > 0);
+    for (const secret of await this.listSecrets(name)) this.#secrets.delete(functionKey({ name: secret, namespace: name }));
   }
 
   async createSecret(secret: SecretValue): Promise<void> {
-    this.#assertNamespace(secret.namespace);
+    await this.#assertNamespace(secret.namespace);
     const key = functionKey(secret);
     if (this.#secrets.has(key)) throw new FuntainerError('FUNTAINER_ERR_SECRET_EXISTS', `secret "${secret.name}" already exists`);
     this.#secrets.set(key, Buffer.from(secret.value));
@@ -190,13 +211,13 @@ export class MemoryProvider implements FunctionProvider {
     });
   }
 
-  #assertDeployable(spec: FunctionDeployment): void {
+  async #assertDeployable(spec: FunctionDeployment): Promise<void> {
     const namespace = qualifiedNameOf(spec).namespace;
-    assertDeployable(spec, this.#options.namespaces, (name) => this.#secrets.has(functionKey({ name, namespace })));
+    assertDeployable(spec, await this.#namespaces.names(), (name) => this.#secrets.has(functionKey({ name, namespace })));
   }
 
-  #assertNamespace(namespace: string): void {
-    if (!this.#options.namespaces.includes(namespace)) {
+  async #assertNamespace(namespace: string): Promise<void> {
+    if (!(await this.#namespaces.has(namespace))) {
       throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `namespace "${namespace}" is not available`);
     }
   }

@@ -6,7 +6,7 @@
  * own network (functions-network.ts). Also a PausableProvider (pauser.ts); "paused" mirrors Docker's container
  * state, so a restarted gateway keeps it.
  */
-import type { FunctionDeployment, FunctionStatus } from '@funtainer/core/contracts';
+import type { FunctionDeployment, FunctionNamespace, FunctionStatus } from '@funtainer/core/contracts';
 import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import { EndpointListeners } from '../endpoint-listeners.js';
@@ -14,6 +14,7 @@ import {
   assertDeployable, assertReplicaCount, functionExists, functionKey, functionNotFound, initialReplicas, qualifiedNameOf,
 } from '../function-spec.js';
 import type { Endpoint, EndpointsListener, FunctionProvider, LogEntry, LogQuery, SecretValue } from '../provider.js';
+import { Namespaces } from '../namespaces.js';
 import type { PausableProvider } from '../pausable-provider.js';
 import { KeyedLock, Semaphore } from './concurrency.js';
 import { handleContainerEvent } from './container-event-handler.js';
@@ -27,6 +28,7 @@ import { FunctionNetworks } from './functions-network.js';
 import { ImageResolver } from './image-resolver.js';
 import type { StoredDefinition } from './labels.js';
 import { functionLogs } from './log-stream.js';
+import { NamespaceVolumes } from './namespace-volumes.js';
 import { Pauser } from './pauser.js';
 import { ProviderSecrets } from './provider-secrets.js';
 import { Reconciler } from './reconciler.js';
@@ -46,6 +48,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   readonly #engine: ReplicaEngine;
   readonly #images: ImageResolver;
   readonly #secrets: ProviderSecrets;
+  readonly #namespaces: Namespaces;
   readonly #networks: FunctionNetworks;
   readonly #reconciler: Reconciler;
   readonly #sweeper: Sweeper;
@@ -69,7 +72,8 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
     this.#store = new FunctionStore(docker, extraLabels, nameSuffix, engineTimeoutMs, logger);
     this.#engine = new ReplicaEngine(docker, { ...options, nameSuffix, scope }, new Semaphore(options.launchConcurrency));
     this.#images = new ImageResolver(docker, engineTimeoutMs, options.pullTimeoutMs, logger, options.imagePolicy);
-    this.#secrets = new ProviderSecrets({ ...options, scope });
+    this.#namespaces = new Namespaces(new NamespaceVolumes(docker, extraLabels, nameSuffix, engineTimeoutMs, logger), options.namespaces);
+    this.#secrets = new ProviderSecrets({ ...options, scope, namespaceExists: (ns) => this.#namespaces.has(ns) });
     const self = selfContainerResolver(docker, options.gatewayContainer, engineTimeoutMs, logger); // joins every function network
     this.#networks = new FunctionNetworks(docker, { prefix: options.network, nameSuffix, extraLabels, timeoutMs: engineTimeoutMs, self, logger });
     // A function's network and its generation's secrets directory are made (or remade, after a restart) before any of its replicas.
@@ -182,7 +186,25 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   }
 
   async namespaces(): Promise<string[]> {
-    return [...this.#options.namespaces];
+    return this.#namespaces.names();
+  }
+
+  getNamespace(name: string): Promise<FunctionNamespace | undefined> {
+    return this.#namespaces.get(name);
+  }
+
+  createNamespace(namespace: FunctionNamespace): Promise<void> {
+    return this.#namespaces.create(namespace);
+  }
+
+  updateNamespace(namespace: FunctionNamespace): Promise<void> {
+    return this.#namespaces.update(namespace);
+  }
+
+  async deleteNamespace(name: string): Promise<void> {
+    const inUse = async (): Promise<boolean> => [...(await this.#store.loadAll()).values()].some((d) => d.spec.namespace === name);
+    await this.#namespaces.delete(name, inUse);
+    await this.#secrets.removeNamespace(name);
   }
 
   /** Running replicas read a created or updated value at once, without a restart (provider-secrets.ts). */
@@ -249,7 +271,7 @@ export class DockerProvider implements FunctionProvider, PausableProvider {
   async #validate(spec: FunctionDeployment): Promise<void> {
     const { namespace } = qualifiedNameOf(spec);
     const existing = await this.#secrets.names(namespace);
-    assertDeployable(spec, this.#options.namespaces, (name) => existing.has(name));
+    assertDeployable(spec, await this.#namespaces.names(), (name) => existing.has(name));
     functionTimeoutMs(spec, this.#options.defaultTimeoutMs);
   }
 

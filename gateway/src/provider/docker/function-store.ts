@@ -11,7 +11,7 @@
 import type Docker from 'dockerode';
 import type { QualifiedName } from '@funtainer/core/names';
 import { functionKey } from '../function-spec.js';
-import { isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
+import { removeVolumeIfPresent, volumeCall } from './volume-calls.js';
 import { DEFINITION_LABELS, definitionLabels, parseDefinitionLabels, type StoredDefinition } from './labels.js';
 import type { ProviderLogger } from './docker-provider-options.js';
 import { scopeFilters } from './scope.js';
@@ -38,7 +38,7 @@ export class FunctionStore {
     for (const [key, versions] of grouped) {
       const newest = versions[0];
       if (newest) result.set(key, newest.definition);
-      for (const stale of versions.slice(1)) await this.#removeVolume(stale.volume);
+      for (const stale of versions.slice(1)) await removeVolumeIfPresent(this.docker, stale.volume, this.engineTimeoutMs, 'remove a function definition');
     }
     return result;
   }
@@ -52,22 +52,22 @@ export class FunctionStore {
   async save(definition: StoredDefinition): Promise<void> {
     const fn = { name: definition.spec.service, namespace: definition.spec.namespace ?? '' };
     const name = `${volumeName(fn, definition.revision)}${this.nameSuffix}`;
-    await this.#call('store the function definition', () =>
+    await volumeCall(this.engineTimeoutMs, 'store the function definition', () =>
       this.docker.createVolume({ Name: name, Labels: definitionLabels(definition, this.extraLabels) }));
     const grouped = await this.#list([`${DEFINITION_LABELS.definition}=${fn.name}.${fn.namespace}`]);
     for (const old of grouped.get(functionKey(fn)) ?? []) {
-      if (old.volume !== name && old.definition.revision < definition.revision) await this.#removeVolume(old.volume);
+      if (old.volume !== name && old.definition.revision < definition.revision) await removeVolumeIfPresent(this.docker, old.volume, this.engineTimeoutMs, 'remove a function definition');
     }
   }
 
   async delete(fn: QualifiedName): Promise<void> {
     const grouped = await this.#list([`${DEFINITION_LABELS.definition}=${fn.name}.${fn.namespace}`]);
-    for (const version of grouped.get(functionKey(fn)) ?? []) await this.#removeVolume(version.volume);
+    for (const version of grouped.get(functionKey(fn)) ?? []) await removeVolumeIfPresent(this.docker, version.volume, this.engineTimeoutMs, 'remove a function definition');
   }
 
   /** Definition volumes matching the label filters, grouped by function, newest revision first. */
   async #list(labelFilters: string[]): Promise<Map<string, DefinitionVolume[]>> {
-    const response = await this.#call('list function definitions', () => this.docker.listVolumes({ filters: { label: [...labelFilters, ...scopeFilters(this.extraLabels)] } }));
+    const response = await volumeCall(this.engineTimeoutMs, 'list function definitions', () => this.docker.listVolumes({ filters: { label: [...labelFilters, ...scopeFilters(this.extraLabels)] } }));
     const grouped = new Map<string, DefinitionVolume[]>();
     for (const volume of response.Volumes ?? []) {
       const definition = parseDefinitionLabels(volume.Labels ?? undefined);
@@ -82,22 +82,6 @@ export class FunctionStore {
     }
     for (const versions of grouped.values()) versions.sort((a, b) => b.definition.revision - a.definition.revision);
     return grouped;
-  }
-
-  async #removeVolume(name: string): Promise<void> {
-    try {
-      await this.#call('remove a function definition', () => this.docker.getVolume(name).remove());
-    } catch (err) {
-      if (!isNotFound(err) && !isNotFound((err as { cause?: unknown }).cause)) throw err;
-    }
-  }
-
-  async #call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await withDeadline(this.engineTimeoutMs, what, () => run());
-    } catch (err) {
-      throw isNotFound(err) ? err : mapDockerError(err, what);
-    }
   }
 }
 

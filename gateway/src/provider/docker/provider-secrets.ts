@@ -19,7 +19,8 @@ import { SecretStore, type SecretRef } from './secret-store.js';
 
 export interface ProviderSecretsOptions {
   readonly secretsDir: string;
-  readonly namespaces: readonly string[];
+  /** Secrets live in existing namespaces only (configured or created through the API, namespaces.ts). */
+  readonly namespaceExists: (namespace: string) => Promise<boolean>;
   readonly logger: ProviderLogger;
   /** The provider's scope id (scope.ts): mounted copies are kept per scope. */
   readonly scope: string;
@@ -28,39 +29,39 @@ export interface ProviderSecretsOptions {
 export class ProviderSecrets {
   readonly #store: SecretStore;
   readonly #mounts: SecretMounts;
-  readonly #namespaces: readonly string[];
+  readonly #namespaceExists: (namespace: string) => Promise<boolean>;
 
   constructor(options: ProviderSecretsOptions) {
     this.#store = new SecretStore(options.secretsDir);
     this.#mounts = new SecretMounts(this.#store, options.secretsDir, options.scope, options.logger);
-    this.#namespaces = options.namespaces;
+    this.#namespaceExists = options.namespaceExists;
   }
 
   async create(secret: SecretValue): Promise<void> {
-    this.#assertNamespace(secret.namespace);
+    await this.#assertNamespace(secret.namespace);
     await this.#store.create(secret, secret.value);
     await this.#mounts.refresh(secret);
   }
 
   async update(secret: SecretValue): Promise<void> {
-    this.#assertNamespace(secret.namespace);
+    await this.#assertNamespace(secret.namespace);
     await this.#store.update(secret, secret.value);
     await this.#mounts.refresh(secret);
   }
 
   async delete(ref: SecretRef): Promise<void> {
-    this.#assertNamespace(ref.namespace);
+    await this.#assertNamespace(ref.namespace);
     await this.#store.delete(ref);
   }
 
   async list(namespace: string): Promise<string[]> {
-    this.#assertNamespace(namespace);
+    await this.#assertNamespace(namespace);
     return this.#store.list(namespace);
   }
 
   /** The namespace's secret names for deploy validation; none for a namespace the provider does not serve. */
   async names(namespace: string): Promise<Set<string>> {
-    return new Set(this.#namespaces.includes(namespace) ? await this.#store.list(namespace) : []);
+    return new Set((await this.#namespaceExists(namespace)) ? await this.#store.list(namespace) : []);
   }
 
   /** Before a generation's first replicas start: its directory with exactly its secrets (SECRET_NOT_FOUND if one is gone). */
@@ -76,7 +77,12 @@ export class ProviderSecrets {
   readonly maintain = (definitions: ReadonlyMap<string, StoredDefinition>, replicas: readonly ObservedReplica[]): Promise<void> =>
     this.#mounts.maintain(liveGenerations(definitions, replicas));
 
-  #assertNamespace(namespace: string): void {
-    if (!this.#namespaces.includes(namespace)) throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `namespace "${namespace}" is not available`);
+  /** A deleted namespace's secrets go with it (as Kubernetes deletes a namespace's secrets). */
+  async removeNamespace(namespace: string): Promise<void> {
+    for (const name of await this.#store.list(namespace)) await this.#store.delete({ name, namespace });
+  }
+
+  async #assertNamespace(namespace: string): Promise<void> {
+    if (!(await this.#namespaceExists(namespace))) throw new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', `namespace "${namespace}" is not available`);
   }
 }
