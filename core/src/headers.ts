@@ -13,6 +13,12 @@ export const HEADERS = Object.freeze({
   retryAfter: 'retry-after',
   forwardedFor: 'x-forwarded-for',
   forwardedHost: 'x-forwarded-host',
+  /** Scheduled calls (core/schedule-records.ts): the connector, the cron expression and the tick (ISO time). */
+  connector: 'x-connector',
+  schedule: 'x-funtainer-schedule',
+  tick: 'x-funtainer-tick',
+  /** Only when the schedule has a `timezone` annotation (IANA name, as BullMQ applies it). */
+  timezone: 'x-funtainer-timezone',
 });
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) that a proxy must not forward. */

@@ -25,6 +25,7 @@ import { answerFrameworkError, installErrorHandlers } from './plugins/error-hand
 import { requireBasicAuth } from './plugins/system-auth.js';
 import type { FunctionProvider } from './provider/provider.js';
 import type { ManualScaleHolds } from './autoscaler/manual-scale.js';
+import type { FunctionSchedules } from './schedules/function-schedules.js';
 import { createInvokeHandler } from './proxy/invoke-handler.js';
 import { InvocationTracker } from './proxy/invocation-tracker.js';
 import { FUNCTION_PREFIX } from './proxy/invocation-path.js';
@@ -56,6 +57,8 @@ export interface GatewayDeps {
   readonly describeScaling?: (fn: QualifiedName) => object | undefined;
   /** The autoscaler's manual-scale holds (scale-function and the autoscaler agree: autoscaler/manual-scale.ts). */
   readonly manualScale?: ManualScaleHolds;
+  /** Cron schedules (schedules/function-schedules.ts); without it cron annotations are validated but not scheduled. */
+  readonly schedules?: FunctionSchedules;
   /** scale_from_zero_max_waiting (autoscaling config): requests parked per function for a replica; default 1000. */
   readonly maxWaitingPerFunction?: number;
 }
@@ -110,7 +113,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandlers(app);
 
-  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling, manualScale: deps.manualScale };
+  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling, manualScale: deps.manualScale, schedules: deps.schedules };
   await app.register(healthRoutes);
   await app.register(uiRoutes({ auth }));
   await app.register(async (system) => {

@@ -50,6 +50,8 @@ export const GatewayEnvSchema = z
     // The same rule as the queue-worker's queue_name: a name one side accepts, the other must too.
     async_queue_name: AsyncQueueNameSchema,
     max_async_body_bytes: envInt(1024 * 1024, { min: 1 }),
+    // How often every gateway repairs cron schedules against the function definitions (schedules/).
+    schedule_reconcile_interval: envDurationMs('60s'),
     funtainer_release: z.string().default('dev'),
     funtainer_sha: z.string().default('unknown'),
     // OpenFaaS' name and values; pulls only ever go to a registry listed in image_registries (comma-separated hosts)
@@ -91,6 +93,7 @@ export const GatewayEnvSchema = z
     asyncEnabled: env.async_enabled,
     asyncQueueName: env.async_queue_name,
     maxAsyncBodyBytes: env.max_async_body_bytes,
+    scheduleReconcileIntervalMs: env.schedule_reconcile_interval,
     release: env.funtainer_release,
     sha: env.funtainer_sha,
     imagePolicy: Object.freeze({ pullPolicy: env.image_pull_policy, registries: Object.freeze(env.image_registries) }),
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
   const problems: string[] = [];
   if (config.upstreamTimeoutMs <= 0) problems.push('upstream_timeout: must be greater than 0');
   if (config.writeTimeoutMs <= 0) problems.push('write_timeout: must be greater than 0');
+  if (config.scheduleReconcileIntervalMs < 1000) problems.push('schedule_reconcile_interval: must be at least 1s');
   if ((config.basicAuthUser === undefined) !== (config.basicAuthPassword === undefined)) {
     problems.push('basic_auth_user and basic_auth_password: set both or neither');
   }

@@ -1,6 +1,6 @@
 /**
  * The optional parts of the gateway, composed for main.ts: async invocations (BullMQ queue + routes + queue
- * metrics) and autoscaling (loop, scale from zero, Alertmanager webhook). Kept out of main.ts so the
+ * metrics), cron schedules on that queue (schedules/) and autoscaling (loop, scale from zero, Alertmanager webhook). Kept out of main.ts so the
  * composition root stays short, and out of buildGateway so tests can build a gateway without Redis.
  */
 import { Redis } from 'ioredis';
@@ -19,6 +19,9 @@ import { createAutoscaling } from './autoscaler/autoscaling.js';
 import type { QueueBacklog } from './autoscaler/autoscaler.js';
 import type { GatewayConfig } from './config.js';
 import type { FunctionProvider } from './provider/provider.js';
+import { createBullmqScheduleStore } from './schedules/bullmq-schedules.js';
+import { createFunctionSchedules } from './schedules/function-schedules.js';
+import { createScheduleReconciler } from './schedules/schedule-reconciler.js';
 
 export interface ExtensionsOptions {
   readonly config: GatewayConfig;
@@ -30,7 +33,7 @@ export interface ExtensionsOptions {
 
 export interface Extensions {
   /** Spread into buildGateway's deps. */
-  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale' | 'maxWaitingPerFunction'>;
+  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale' | 'maxWaitingPerFunction' | 'schedules'>;
   /** Starts background loops; call after listen. */
   start(): void;
   /** Stops loops and closes Redis connections; call after the gateway stopped taking requests. */
@@ -42,6 +45,11 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
   const redisHealth = createRedisHealth(registry, log);
   const queuer = config.asyncEnabled ? createBullmqQueuer({ redisUrl: config.redisUrl, queueName: config.asyncQueueName, health: redisHealth }) : undefined;
   const stopQueueMetrics = queuer ? registerQueueMetrics(registry, queuer) : () => {};
+  // Cron schedules ride on the async queue, so they exist exactly when async calls do.
+  const scheduleStore = queuer ? createBullmqScheduleStore({ redisUrl: config.redisUrl, queueName: config.asyncQueueName, health: redisHealth }) : undefined;
+  const scheduleLog = log.child({ component: 'schedules' });
+  const schedules = queuer && scheduleStore ? createFunctionSchedules({ store: scheduleStore, callStatus: (id) => queuer.status(id), log: scheduleLog }) : undefined;
+  const reconciler = scheduleStore ? createScheduleReconciler({ store: scheduleStore, provider, intervalMs: config.scheduleReconcileIntervalMs, log: scheduleLog }) : undefined;
   // The lease connection may wait for Redis (it is only used by the autoscaler loop, never on a request path).
   const leaseRedis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redisHealth.watch('autoscaler-lease', leaseRedis);
@@ -68,14 +76,18 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
       maxWaitingPerFunction: options.autoscaling.maxWaitersPerFunction,
       describeScaling: (fn) => scaling.autoscaler.state(fn),
       manualScale: scaling.manualScale,
+      ...(schedules ? { schedules } : {}),
       extraRoutes: asyncRouteSet?.extraRoutes ?? [],
       systemRoutes: [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions), ...(asyncRouteSet?.systemRoutes ?? [])],
     },
     start() {
       scaling.start();
+      reconciler?.start();
     },
     async close() {
       await scaling.close();
+      await reconciler?.close();
+      await scheduleStore?.close();
       stopQueueMetrics();
       await queuer?.close();
       leaseRedis.disconnect();

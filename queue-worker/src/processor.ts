@@ -14,6 +14,7 @@ import type { InvokeResult, Invoker } from './invoker.js';
 import type { CallbackJob, InvocationResult, RecordedResponse, RequestJobProgress } from '@funtainer/core/async-records';
 import { recordResponse } from './recorded-response.js';
 import { decideRetry, type AttemptOutcome } from './retry-policy.js';
+import { scheduledTick, type TickRecorder } from './scheduled-tick.js';
 
 /** The slice of a BullMQ Job the processor uses, so tests can pass a plain object. */
 export type RequestJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'moveToDelayed' | 'updateData'>;
@@ -32,6 +33,8 @@ export interface ProcessorDeps {
   readonly metrics: ProcessorMetrics;
   /** Defers calls that never reached an unreachable gateway instead of spending their retries. */
   readonly outage?: GatewayOutage;
+  /** Records the latest tick of a cron schedule (scheduled-tick.ts); ticks run without it too. */
+  readonly recordTick?: TickRecorder;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -43,7 +46,9 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
   return async function processRequest(job, token) {
     const parsed = QueueRequestSchema.safeParse(job.data);
     if (!parsed.success) throw new InvalidJobError(`job ${job.id} does not hold a valid QueueRequest`);
-    const request = parsed.data;
+    const tick = scheduledTick(job.id, parsed.data);
+    const request = tick?.request ?? parsed.data;
+    if (tick && job.attemptsMade === 0) await deps.recordTick?.(tick);
     const fn = `${request.function}.${request.namespace}`;
 
     const release = deps.limits.tryAcquire(fn);

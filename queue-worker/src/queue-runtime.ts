@@ -17,6 +17,7 @@ import { createGatewayInvoker } from './invoker.js';
 import { GatewayOutage } from './gateway-outage.js';
 import { createRequestProcessor } from './processor.js';
 import { backoffDelayMs } from './retry-policy.js';
+import { createTickRecorder } from './scheduled-tick.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
 export interface QueueRuntime {
@@ -47,6 +48,7 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
       keepFailed: ASYNC_RETENTION.failed,
     }),
     metrics,
+    recordTick: createTickRecorder(workerConnection, config.queueName, (err) => log.warn({ err }, 'could not record a schedule tick')),
   });
   const requests = new Worker(config.queueName, processor, {
     connection: workerConnection,

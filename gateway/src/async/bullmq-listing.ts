@@ -5,6 +5,7 @@
  */
 import type { Job, JobType, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { parseTickJobId } from '@funtainer/core/schedule-records';
 import type { AsyncCallState, AsyncCallStatus, JobCounts, ListPage, ListQuery, QueueCounts } from './request-queuer.js';
 import { emptyCounts } from './request-queuer.js';
 
@@ -74,14 +75,17 @@ const COUNTED: Array<[keyof JobCounts, JobType[]]> = [
   ['failed', ['failed']],
 ];
 
-/** Exact totals; per-function figures from at most SCAN_LIMIT jobs per state. */
+/** Exact totals; per-function figures from at most SCAN_LIMIT jobs per state, delayed cron ticks left out. */
 export async function countJobs(queue: Queue, client: Redis): Promise<QueueCounts> {
   const total = emptyCounts();
   const byFunction = new Map<string, JobCounts>();
   for (const [field, types] of COUNTED) {
     total[field] = await queue.getJobCountByTypes(...types);
     if (total[field] === 0) continue;
-    const ids = await queue.getRanges(types, 0, SCAN_LIMIT - 1, false);
+    const all = await queue.getRanges(types, 0, SCAN_LIMIT - 1, false);
+    // A cron function always has its next tick delayed; that is not work waiting for the function (it would keep
+    // the autoscaler from scaling it to zero). Once due, the tick is waiting and counted like any call.
+    const ids = field === 'delayed' ? all.filter((id) => parseTickJobId(id) === undefined) : all;
     for (const name of await jobNames(queue, client, ids)) {
       if (!name) continue;
       const counts = byFunction.get(name) ?? emptyCounts();

@@ -47,6 +47,16 @@ const DEFAULTS = {
   commandTimeoutMs: 2000,
 };
 
+/** The options of every request job; schedules/bullmq-schedules.ts gives its ticks the same. */
+export function requestJobOptions(options: Pick<BullmqQueuerOptions, 'maxAttempts' | 'keepCompleted' | 'keepFailed'>): JobsOptions {
+  return {
+    attempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    backoff: { type: ASYNC_BACKOFF_TYPE },
+    removeOnComplete: options.keepCompleted ?? DEFAULTS.keepCompleted,
+    removeOnFail: options.keepFailed ?? DEFAULTS.keepFailed,
+  };
+}
+
 export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer {
   const queueName = options.queueName ?? DEFAULTS.queueName;
   const connection = new Redis(options.redisUrl, {
@@ -59,12 +69,7 @@ export function createBullmqQueuer(options: BullmqQueuerOptions): RequestQueuer 
   const callbacks = new Queue(callbackQueueName(queueName), { connection });
   // The queues re-emit their connection's errors: one name, one outage.
   for (const source of [connection, queue, callbacks]) watchRedis(options.health, 'queue-producer', source);
-  const jobOptions: JobsOptions = {
-    attempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
-    backoff: { type: ASYNC_BACKOFF_TYPE },
-    removeOnComplete: options.keepCompleted ?? DEFAULTS.keepCompleted,
-    removeOnFail: options.keepFailed ?? DEFAULTS.keepFailed,
-  };
+  const jobOptions = requestJobOptions(options);
   const cancelled = createCancelledStore(connection, queue.toKey('cancelled'), options.keepCancelled ?? DEFAULTS.keepCancelled);
   let events: FinishedEvents | undefined;
 

@@ -5,6 +5,7 @@
  * The record shapes are core/async-records.ts, the same definitions the worker writes with.
  */
 import { CallbackResultSchema, InvocationResultSchema, RequestJobDataSchema, redactUrlCredentials, type CancelledRecord } from '@funtainer/core/async-records';
+import { parseTickJobId } from '@funtainer/core/schedule-records';
 import type { AsyncCallState, AsyncCallStatus, CallbackDeliveryState, RecordedResponse } from './request-queuer.js';
 
 /** BullMQ job states → our states. Delayed covers both "waiting for a retry" and "parked at a function's bound". */
@@ -64,7 +65,8 @@ export function toAsyncCallStatus(job: JobSnapshot, bullmqState: string, callbac
     ...(statusCode !== undefined ? { statusCode } : {}),
     ...(lastResponse ? { lastResponse } : {}),
     ...(job.failedReason && state !== 'succeeded' ? { error: redactUrlCredentials(job.failedReason) } : {}),
-    enqueuedAt: data.data.enqueuedAt ?? job.timestamp,
+    // A cron tick's data is its schedule's template; the call is due at its tick (core/schedule-records.ts).
+    enqueuedAt: parseTickJobId(job.id)?.tickMs ?? data.data.enqueuedAt ?? job.timestamp,
     ...(job.processedOn ? { startedAt: job.processedOn } : {}),
     ...(job.finishedOn && (state === 'succeeded' || state === 'failed') ? { finishedAt: job.finishedOn } : {}),
     callback: callbackStatus(data.data.callbackUrl, callback),

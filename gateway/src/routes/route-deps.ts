@@ -4,6 +4,7 @@ import type { FunctionTable } from '../functions/function-table.js';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { FunctionProvider } from '../provider/provider.js';
 import type { ManualScaleHolds } from '../autoscaler/manual-scale.js';
+import type { FunctionSchedules } from '../schedules/function-schedules.js';
 
 export interface RouteDeps {
   readonly provider: FunctionProvider;
@@ -13,4 +14,6 @@ export interface RouteDeps {
   readonly describeScaling?: ((fn: QualifiedName) => object | undefined) | undefined;
   /** The autoscaler's manual-scale holds, so a scale-function is not undone at the next tick. */
   readonly manualScale?: ManualScaleHolds | undefined;
+  /** Cron schedules of functions (schedules/): kept in step with deploys, shown by GET /system/function. */
+  readonly schedules?: FunctionSchedules | undefined;
 }
