@@ -10,6 +10,9 @@ import { loadConfig } from '@funtainer/gateway/config';
 import { asyncPlugins } from '@funtainer/gateway/async/async-plugins';
 import { createBullmqQueuer } from '@funtainer/gateway/async/bullmq-queuer';
 import type { RequestQueuer } from '@funtainer/gateway/async/request-queuer';
+import { createBullmqScheduleStore } from '@funtainer/gateway/schedules/bullmq-schedules';
+import { createFunctionSchedules } from '@funtainer/gateway/schedules/function-schedules';
+import { createScheduleReconciler } from '@funtainer/gateway/schedules/schedule-reconciler';
 import { MemoryProvider } from '@funtainer/gateway/testing/memory-provider';
 
 export interface TestGatewayOptions {
@@ -27,6 +30,13 @@ export interface TestGatewayOptions {
   readonly credentials?: { readonly user: string; readonly password: string };
   /** Gateway env for the callback policy; default allows private/loopback destinations (the tests' receivers). */
   readonly callbackEnv?: Record<string, string>;
+  /**
+   * One provider for several gateways, as gateways on one Docker engine share its state; the caller starts
+   * and closes it, and `functions` are not deployed again.
+   */
+  readonly provider?: MemoryProvider;
+  /** Cron schedules as main.ts wires them (extensions.ts), with this reconcile interval. */
+  readonly schedules?: { readonly reconcileIntervalMs: number };
 }
 
 export interface TestGateway {
@@ -38,8 +48,9 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
-  const provider = new MemoryProvider({ endpointUrl: () => options.functionUrl });
-  for (const service of options.functions) {
+  const shared = options.provider !== undefined;
+  const provider = options.provider ?? new MemoryProvider({ endpointUrl: () => options.functionUrl });
+  for (const service of shared ? [] : options.functions) {
     const labels = { ...options.labels, ...options.labelsFor?.[service] };
     await provider.deploy(FunctionDeploymentSchema.parse({ service, image: 'test/echo:latest', labels }));
   }
@@ -49,24 +60,32 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...(options.callbackEnv ?? { callback_allow_private: 'true' }),
   });
   const queuer = createBullmqQueuer({ redisUrl: options.redisUrl, queueName: options.queueName });
+  const scheduleStore = options.schedules ? createBullmqScheduleStore({ redisUrl: options.redisUrl, queueName: options.queueName }) : undefined;
+  const silent = { warn: () => {}, info: () => {} };
+  const schedules = scheduleStore ? createFunctionSchedules({ store: scheduleStore, callStatus: (id) => queuer.status(id), log: silent }) : undefined;
+  const reconciler = scheduleStore && options.schedules ? createScheduleReconciler({ store: scheduleStore, provider, intervalMs: options.schedules.reconcileIntervalMs, log: silent }) : undefined;
   const gateway = await buildGateway({
     provider,
     config,
     registry: new Registry(),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(schedules ? { schedules } : {}),
     ...asyncPlugins({ queuer, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, callbackPolicy: config.callbackPolicy }),
   });
-  await provider.start();
+  if (!shared) await provider.start();
   const { port } = await gateway.listen();
+  reconciler?.start();
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     queuer,
     gateway,
     async close() {
+      await reconciler?.close();
       await gateway.close();
+      await scheduleStore?.close();
       await queuer.close();
-      await provider.close();
+      if (!shared) await provider.close();
     },
   };
 }
