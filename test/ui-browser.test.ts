@@ -1,7 +1,7 @@
 /**
  * The web UI in a real browser (Debian's Chromium, driven by playwright-core) against the real gateway over the
  * real Docker provider, basic auth on: 401 without credentials; with them the page lists a deployed function,
- * shows its env, invokes it, deploys a second one through the form (a bad name shows the API's 400), scales it
+ * shows its env and cron schedule, invokes it, deploys a second one through the form (a bad name shows the API's 400), scales it
  * and deletes it — with no console error, page error or failed request on the way. Narrow screens do not scroll
  * sideways. Every wait has a deadline; containers are removed by label in teardown.
  */
@@ -12,6 +12,8 @@ import { Registry } from 'prom-client';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildGateway } from '@funtainer/gateway/app';
 import { loadConfig } from '@funtainer/gateway/config';
+import { createFunctionSchedules } from '@funtainer/gateway/schedules/function-schedules';
+import { createMemorySchedules } from '@funtainer/gateway/testing/memory-schedules';
 import { setUpDockerProviderFixture } from './helpers/docker-provider-fixture.js';
 import { call, waitFor } from './helpers/load.js';
 
@@ -29,7 +31,9 @@ async function startGateway(t: Tap): Promise<string> {
   const provider = await fixture!.makeProvider({ inFlight: (id) => gateway?.inFlight(id) ?? 0 });
   await provider.start();
   const config = loadConfig({ port: '0', metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'true', upstream_timeout: '20s', write_timeout: '25s' });
-  gateway = await buildGateway({ provider, config, registry: new Registry(), credentials: { user: credentials.username, password: credentials.password } });
+  // Schedules in memory: the panel only reads them (the firing is test/cron-schedule.test.ts's business).
+  const schedules = createFunctionSchedules({ store: createMemorySchedules(), callStatus: async () => undefined, log: { warn: () => {} } });
+  gateway = await buildGateway({ provider, config, registry: new Registry(), credentials: { user: credentials.username, password: credentials.password }, schedules });
   const g = gateway;
   t.teardown(async () => {
     await g.close();
@@ -90,7 +94,7 @@ if (fixture) {
     const deploy = await call(`${url}/system/functions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: basic },
-      body: JSON.stringify({ service: first, image, envProcess: 'node handler.js', envVars: { GREETING: 'from-the-test' } }),
+      body: JSON.stringify({ service: first, image, envProcess: 'node handler.js', envVars: { GREETING: 'from-the-test' }, annotations: { topic: 'cron-function', schedule: '0 9 * * *', timezone: 'UTC' } }),
     });
     t.equal(deploy.status, 202, 'first function deployed through the API');
 
@@ -122,6 +126,10 @@ if (fixture) {
     const environment = page.locator('#details-body details', { hasText: 'Environment' });
     await waitFor(async () => /GREETING\s*from-the-test/.test(await textOf(environment)), 'env in the details', WAIT_MS);
     t.pass('details show the env');
+    const schedule = page.locator('#details-body details').filter({ has: page.locator('summary', { hasText: /^Schedule$/ }) });
+    await waitFor(async () => /expression\s*0 9 \* \* \*/.test(await textOf(schedule)), 'the schedule in the details', WAIT_MS);
+    const scheduleText = await textOf(schedule);
+    for (const fact of [/time zone\s*UTC/, /next run\s*\d/, /last run\s*not yet/]) t.match(scheduleText, fact, `schedule shows ${fact.source}`);
 
     await page.getByLabel('Request body').fill('hello from the browser');
     await page.getByRole('button', { name: 'Invoke' }).click();

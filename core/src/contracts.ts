@@ -8,6 +8,7 @@ import { DNS1123_LABEL, MAX_NAME_LENGTH } from './names.js';
 import { imageReferenceProblem } from './image-ref.js';
 import { parseCpuNanos, parseMemoryBytes } from './quantities.js';
 import { envNameProblem, envValueProblem, labelKeyProblem } from './spec-keys.js';
+import type { FunctionScheduleStatus } from './schedule-records.js';
 
 export const NameSchema = z
   .string({ error: 'must be a string' })
@@ -119,6 +120,8 @@ export interface FunctionStatus {
   status?: FunctionPhase;
   /** Funtainer addition: why replicas cannot start (the engine's refusal), until one starts or the definition changes. */
   lastError?: FunctionLastError;
+  /** Funtainer addition, cron functions only (GET /system/function/<name>): next and last tick. */
+  schedule?: FunctionScheduleStatus;
 }
 
 /**

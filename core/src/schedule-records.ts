@@ -37,3 +37,22 @@ export function parseTickJobId(jobId: string | undefined): TickJobId | undefined
   const tickMs = Number(match[2]);
   return Number.isSafeInteger(tickMs) ? { schedulerId: match[1] as string, tickMs } : undefined;
 }
+
+/** `schedule` of `GET /system/function/<name>` for a cron function (a Funtainer addition; OpenFaaS clients ignore it). */
+export interface FunctionScheduleStatus {
+  readonly pattern: string;
+  readonly timezone?: string;
+  /** ISO time of the next tick; null when none is held (the gateway's reconcile restores it). */
+  readonly nextRun: string | null;
+  /** The latest tick a worker started and how its call stands; null before the first tick. */
+  readonly lastRun: {
+    readonly callId: string;
+    readonly tick: string;
+    /** The async call's state; absent once its record is past retention. */
+    readonly state?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+    readonly statusCode?: number;
+    readonly finishedAt?: string;
+  } | null;
+  /** Why nextRun and lastRun could not be read (the queue is unreachable). */
+  readonly error?: string;
+}

@@ -79,9 +79,11 @@ export class DetailsPanel {
       ['Requests', fn.requests],
     ];
     if (fn.scaling !== undefined) sections.push(['Scaling', scalingFacts(fn.scaling)]);
+    if (fn.schedule !== undefined) sections.push(['Schedule', scheduleFacts(fn.schedule)]);
+    const opened = new Set(['Environment', 'Scaling', 'Schedule']);
     this.#body.replaceChildren(
       keyValues(facts, false),
-      ...sections.map(([title, values]) => h('details', { open: title === 'Environment' || title === 'Scaling' }, h('summary', {}, title), keyValues(values))),
+      ...sections.map(([title, values]) => h('details', { open: opened.has(title) }, h('summary', {}, title), keyValues(values))),
     );
   }
 
@@ -128,4 +130,16 @@ function scalingFacts(scaling) {
     'last decision': `${lastDecision.from} → ${lastDecision.desired} (${lastDecision.reason}) at ${at}`,
     inputs: inputs.join(', '),
   };
+}
+
+/** A cron function's schedule (GET /system/function's `schedule`): expression, next tick, last tick and its outcome. */
+function scheduleFacts(schedule) {
+  const run = schedule.lastRun;
+  const when = (iso) => new Date(iso).toLocaleString();
+  const facts = { expression: schedule.pattern, 'time zone': schedule.timezone ?? 'gateway local time' };
+  if (schedule.error !== undefined) return { ...facts, 'next run': `unknown (${schedule.error})` };
+  facts['next run'] = schedule.nextRun === null ? 'none scheduled' : when(schedule.nextRun);
+  if (run === null) return { ...facts, 'last run': 'not yet' };
+  const outcome = [run.state ?? 'record expired', run.statusCode].filter((part) => part !== undefined).join(' ');
+  return { ...facts, 'last run': `${when(run.tick)}: ${outcome}`, 'last call id': run.callId };
 }

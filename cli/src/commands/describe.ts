@@ -4,6 +4,7 @@ import { CliError, EXIT_OK } from '../cli-error.js';
 import { connect } from '../gateway-target.js';
 import type { Command } from '../io.js';
 import { formatCount, formatFields } from '../output.js';
+import { scheduleFields } from './describe-schedule.js';
 
 const usage = 'funtainer describe NAME [-g URL] [--json]';
 
@@ -41,6 +42,7 @@ export const describeCommand: Command = {
       ['Function process', status.envProcess],
       ['URL', `${client.url}/function/${status.name}`],
       ['Async URL', `${client.url}/async-function/${status.name}`],
+      ...scheduleFields(status.schedule),
       ['Labels', mapText(status.labels)],
       ['Annotations', mapText(status.annotations)],
       ['Environment', mapText(status.envVars)],

@@ -7,28 +7,13 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
-import type { AsyncCallState, AsyncCallStatus } from '../async/request-queuer.js';
+import type { FunctionScheduleStatus } from '@funtainer/core/schedule-records';
+import type { AsyncCallStatus } from '../async/request-queuer.js';
 import { parseScheduleAnnotations } from './schedule-annotations.js';
 import { sameSchedule, scheduleId, type ScheduleStore } from './schedule-store.js';
 
-/** The `schedule` object of `GET /system/function/<name>` (a Funtainer addition; OpenFaaS clients ignore it). */
-export interface ScheduleView {
-  readonly pattern: string;
-  readonly timezone?: string;
-  /** ISO time of the next tick; null when none is held (the reconcile loop restores it). */
-  readonly nextRun: string | null;
-  /** The latest tick a worker started and how that call stands; null before the first tick. */
-  readonly lastRun: {
-    readonly callId: string;
-    readonly tick: string;
-    /** Absent once the call's record is past its retention. */
-    readonly state?: AsyncCallState;
-    readonly statusCode?: number;
-    readonly finishedAt?: string;
-  } | null;
-  /** Why nextRun and lastRun could not be read. */
-  readonly error?: string;
-}
+/** The `schedule` object of `GET /system/function/<name>`; the shape is core's, shared with the CLI. */
+export type ScheduleView = FunctionScheduleStatus;
 
 export interface FunctionSchedules {
   /** After a deploy or update: creates, changes or removes the schedule to match the annotations. Never throws. */
