@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Several Docker machines on one: N Docker engines, each in a network namespace of its own joined to a test
+# bridge by a veth pair, with its own data-root, exec-root, pidfile, socket and hostname, joined into one swarm
+# (engine 1 the manager, the others workers). Traffic stays on the bridge (10.77.0.0/24) and loopback.
+#   bash scripts/swarm-cluster.sh up [N=3]     → prints one line per engine: "<n> <socket> <address>"
+#   bash scripts/swarm-cluster.sh down         → stops the engines, removes namespaces, bridge and state
+#   bash scripts/swarm-cluster.sh load IMAGE…  → copies local images into every engine (no registry needed)
+# Needs root, dockerd, iproute2, iptables. Why nsenter --net and not `ip netns exec`: the latter also remounts
+# /sys for the namespace, which hides the cgroup mounts dockerd needs ("Devices cgroup isn't mounted").
+set -euo pipefail
+ROOT="${FUNTAINER_SWARM_ROOT:-/var/lib/funtainer/swarm}"
+BRIDGE=fswbr0
+NET=10.77.0
+START_TIMEOUT="${SWARM_START_TIMEOUT:-60}"
+
+log() { echo "[swarm] $*" >&2; }
+sock() { echo "unix://$ROOT/$1/docker.sock"; }
+dk() { local n=$1; shift; docker -H "$(sock "$n")" "$@"; }
+
+wait_for() { # seconds, description, command…
+  local until=$(( $(date +%s) + $1 )) what=$2; shift 2
+  until "$@" >/dev/null 2>&1; do
+    if (( $(date +%s) > until )); then log "timed out after $1 s waiting for $what"; return 1; fi
+    sleep 0.5
+  done
+}
+
+network_up() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
+  ip addr show dev "$BRIDGE" | grep -q "$NET.1/24" || ip addr add "$NET.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  # The host engine sets FORWARD to DROP and bridged frames pass iptables (br_netfilter): let the bridge talk.
+  iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
+  local n
+  for n in $(seq 1 "$1"); do
+    local ns="fsw-$n"
+    ip netns list | grep -qw "$ns" || ip netns add "$ns"
+    if ! ip link show "fsw$n-h" >/dev/null 2>&1; then
+      ip link add "fsw$n-h" type veth peer name "fsw$n-n"
+      ip link set "fsw$n-n" netns "$ns"
+    fi
+    ip link set "fsw$n-h" master "$BRIDGE" up
+    ip -n "$ns" addr show dev "fsw$n-n" | grep -q "$NET.1$n/" || ip -n "$ns" addr add "$NET.1$n/24" dev "fsw$n-n"
+    ip -n "$ns" link set "fsw$n-n" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" route replace default via "$NET.1"
+  done
+}
+
+engine_up() {
+  local n=$1 dir="$ROOT/$1"
+  mkdir -p "$dir/data" "$dir/exec"
+  if dk "$n" version >/dev/null 2>&1; then return 0; fi
+  # A UTS namespace of its own so each engine reports its own hostname (swarm node names).
+  setsid unshare --uts sh -c "hostname fsw-$n && exec nsenter --net=/var/run/netns/fsw-$n dockerd \
+    --data-root '$dir/data' --exec-root '$dir/exec' --pidfile '$dir/dockerd.pid' -H '$(sock "$n")' \
+    --bridge none --label funtainer.test.swarm=1" >"$dir/dockerd.log" 2>&1 </dev/null &
+  wait_for "$START_TIMEOUT" "engine $n" dk "$n" version || { tail -5 "$dir/dockerd.log" >&2; return 1; }
+}
+
+joined() { [[ "$(dk "$1" info --format '{{.Swarm.LocalNodeState}}')" == active ]]; }
+all_ready() { [[ "$(dk 1 node ls --format '{{.Status}}' | grep -c Ready)" -ge "$1" ]]; }
+
+swarm_up() {
+  local count=$1 n token
+  joined 1 || dk 1 swarm init --advertise-addr "$NET.11" --listen-addr "$NET.11:2377" >/dev/null
+  token="$(dk 1 swarm join-token -q worker)"
+  for n in $(seq 2 "$count"); do
+    if joined "$n"; then continue; fi
+    dk "$n" swarm leave --force >/dev/null 2>&1 || true # an earlier join attempt left it in "error"
+    dk "$n" swarm join --token "$token" --advertise-addr "$NET.1$n" "$NET.11:2377" >/dev/null 2>&1 || true
+    wait_for "$START_TIMEOUT" "engine $n to join" joined "$n"
+  done
+  wait_for "$START_TIMEOUT" "$count nodes Ready" all_ready "$count"
+}
+
+up() {
+  local count="${1:-3}" n
+  network_up "$count"
+  for n in $(seq 1 "$count"); do engine_up "$n"; done
+  swarm_up "$count"
+  for n in $(seq 1 "$count"); do echo "$n $(sock "$n") $NET.1$n"; done
+}
+
+down() {
+  local dir n
+  for dir in "$ROOT"/*/; do
+    [[ -f "$dir/dockerd.pid" ]] || continue
+    local pid; pid="$(cat "$dir/dockerd.pid" 2>/dev/null || true)"
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  done
+  for dir in "$ROOT"/*/; do
+    [[ -f "$dir/dockerd.pid" ]] || continue
+    local pid; pid="$(cat "$dir/dockerd.pid" 2>/dev/null || true)"
+    local until=$(( $(date +%s) + 20 ))
+    while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && (( $(date +%s) < until )); do sleep 0.2; done
+    [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+  done
+  for n in $(ip netns list | awk '/^fsw-[0-9]+/ {print $1}'); do ip netns delete "$n"; done
+  ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE"
+  iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
+  # Engine state (images, swarm keys) is left for a faster next `up` unless asked.
+  [[ "${SWARM_PURGE:-}" == 1 ]] && rm -rf "$ROOT"
+  return 0
+}
+
+load() {
+  local tar n; tar="$(mktemp)"
+  docker save -o "$tar" "$@"
+  for n in $(ls "$ROOT" 2>/dev/null); do dk "$n" version >/dev/null 2>&1 && dk "$n" load -q -i "$tar" >/dev/null; done
+  rm -f "$tar"
+}
+
+case "${1:-}" in
+  up) up "${2:-3}" ;;
+  down) down ;;
+  load) shift; load "$@" ;;
+  *) echo "usage: $0 up [N] | down | load IMAGE…" >&2; exit 2 ;;
+esac
