@@ -1,5 +1,5 @@
 /**
- * The multi-machine harness itself (issue 12 §4's base): three engines, each in a network namespace of its own,
+ * The multi-machine harness itself (the base of issue 12, part 4): three engines, each in a network namespace of its own,
  * form one swarm (1 manager, 2 workers); a service's replicas spread over the three, and every task answers
  * over the overlay network from a container on another engine. The Swarm provider's tests build on this.
  */

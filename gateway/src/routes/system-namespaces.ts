@@ -1,5 +1,5 @@
 /**
- * The OpenFaaS multi-namespace API, with faasd's status codes (docs/openfaas-compat.md §1.5): `GET
+ * The OpenFaaS multi-namespace API, with faasd's status codes (docs/openfaas-compat.md §15): `GET
  * /system/namespaces` lists names; `POST /system/namespace/` (name in the body, or in the path) creates → 201,
  * 409 if it exists; `GET /system/namespace/<name>` → 200 / 404; `PUT` → 202 / 404 (a body name must match the
  * path); `DELETE` → 202 / 404, 409 while functions remain. Labels and annotations are the FunctionNamespace's.
