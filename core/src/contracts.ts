@@ -188,6 +188,8 @@ export const QueueRequestSchema = z.object({
   body: z.string(),
   callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
   enqueuedAt: z.number(),
+  /** Set by the gateway for a topic event's call (core/topics.ts); the worker counts deliveries per topic with it. */
+  topic: z.object({ name: z.string().min(1), eventId: z.string().min(1) }).optional(),
 });
 export type QueueRequest = z.output<typeof QueueRequestSchema>;
 

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   FUNTAINER_ERR_QUEUE_UNAVAILABLE: { status: 503, message: 'The queue is unavailable; the request was not stored' },
   FUNTAINER_ERR_JOB_NOT_FOUND: { status: 404, message: 'No such async call' },
   FUNTAINER_ERR_JOB_STATE: { status: 409, message: 'The async call is not in a state that allows this' },
+  FUNTAINER_ERR_INVALID_TOPIC: { status: 400, message: 'The topic name is invalid (letters, digits and . _ -, at most 100 characters)' },
   FUNTAINER_ERR_CALLBACK_URL_DENIED: { status: 400, message: 'X-Callback-Url points to an address the callback policy does not allow' },
   // platform
   FUNTAINER_ERR_ENGINE: { status: 500, message: 'The container engine failed' },

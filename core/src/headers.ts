@@ -19,6 +19,9 @@ export const HEADERS = Object.freeze({
   tick: 'x-funtainer-tick',
   /** Only when the schedule has a `timezone` annotation (IANA name, as BullMQ applies it). */
   timezone: 'x-funtainer-timezone',
+  /** Topic events (core/topics.ts): the topic on every delivered call; the event id on publish and delivery. */
+  topic: 'x-topic',
+  eventId: 'x-funtainer-event-id',
 });
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) that a proxy must not forward. */

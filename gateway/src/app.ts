@@ -59,6 +59,8 @@ export interface GatewayDeps {
   readonly manualScale?: ManualScaleHolds;
   /** Cron schedules (schedules/function-schedules.ts); without it cron annotations are validated but not scheduled. */
   readonly schedules?: FunctionSchedules;
+  /** Called after a deploy, update or delete through `/system/functions` (e.g. to drop cached topic subscribers). */
+  readonly onFunctionChanged?: (fn: QualifiedName) => void;
   /** scale_from_zero_max_waiting (autoscaling config): requests parked per function for a replica; default 1000. */
   readonly maxWaitingPerFunction?: number;
 }
@@ -113,7 +115,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<Gateway> {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   installErrorHandlers(app);
 
-  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling, manualScale: deps.manualScale, schedules: deps.schedules };
+  const routeDeps = { provider, functions, config, describeScaling: deps.describeScaling, manualScale: deps.manualScale, schedules: deps.schedules, onFunctionChanged: deps.onFunctionChanged };
   await app.register(healthRoutes);
   await app.register(uiRoutes({ auth }));
   await app.register(async (system) => {

@@ -52,6 +52,8 @@ export const GatewayEnvSchema = z
     max_async_body_bytes: envInt(1024 * 1024, { min: 1 }),
     // How often every gateway repairs cron schedules against the function definitions (schedules/).
     schedule_reconcile_interval: envDurationMs('60s'),
+    // How long a topic's subscriber list is reused (topics/); this gateway's own deploys refresh it at once.
+    topic_subscribers_ttl: envDurationMs('2s'),
     funtainer_release: z.string().default('dev'),
     funtainer_sha: z.string().default('unknown'),
     // OpenFaaS' name and values; pulls only ever go to a registry listed in image_registries (comma-separated hosts)
@@ -94,6 +96,7 @@ export const GatewayEnvSchema = z
     asyncQueueName: env.async_queue_name,
     maxAsyncBodyBytes: env.max_async_body_bytes,
     scheduleReconcileIntervalMs: env.schedule_reconcile_interval,
+    topicSubscribersTtlMs: env.topic_subscribers_ttl,
     release: env.funtainer_release,
     sha: env.funtainer_sha,
     imagePolicy: Object.freeze({ pullPolicy: env.image_pull_policy, registries: Object.freeze(env.image_registries) }),

@@ -1,6 +1,6 @@
 /**
  * The optional parts of the gateway, composed for main.ts: async invocations (BullMQ queue + routes + queue
- * metrics), cron schedules on that queue (schedules/) and autoscaling (loop, scale from zero, Alertmanager webhook). Kept out of main.ts so the
+ * metrics), cron schedules and topic events on that queue (schedules/, topics/) and autoscaling (loop, scale from zero, Alertmanager webhook). Kept out of main.ts so the
  * composition root stays short, and out of buildGateway so tests can build a gateway without Redis.
  */
 import { Redis } from 'ioredis';
@@ -22,6 +22,7 @@ import type { FunctionProvider } from './provider/provider.js';
 import { createBullmqScheduleStore } from './schedules/bullmq-schedules.js';
 import { createFunctionSchedules } from './schedules/function-schedules.js';
 import { createScheduleReconciler } from './schedules/schedule-reconciler.js';
+import { topicPlugins } from './topics/topic-plugins.js';
 
 export interface ExtensionsOptions {
   readonly config: GatewayConfig;
@@ -33,7 +34,7 @@ export interface ExtensionsOptions {
 
 export interface Extensions {
   /** Spread into buildGateway's deps. */
-  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale' | 'maxWaitingPerFunction' | 'schedules'>;
+  readonly gatewayDeps: Pick<GatewayDeps, 'extraRoutes' | 'systemRoutes' | 'wakeFunction' | 'describeScaling' | 'manualScale' | 'maxWaitingPerFunction' | 'schedules' | 'onFunctionChanged'>;
   /** Starts background loops; call after listen. */
   start(): void;
   /** Stops loops and closes Redis connections; call after the gateway stopped taking requests. */
@@ -69,6 +70,10 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
   };
 
   const asyncRouteSet = queuer ? asyncPlugins({ queuer, maxBodyBytes: config.maxAsyncBodyBytes, onEnqueued: wake, callbackPolicy: config.callbackPolicy }) : undefined;
+  // Topic events are async calls too: without the queue there is no publish route (404).
+  const topics = queuer
+    ? topicPlugins({ queuer, provider, registry, subscribersTtlMs: config.topicSubscribersTtlMs, maxBodyBytes: config.maxAsyncBodyBytes, callbackPolicy: config.callbackPolicy, onEnqueued: wake })
+    : undefined;
 
   return {
     gatewayDeps: {
@@ -77,8 +82,9 @@ export function createExtensions(options: ExtensionsOptions): Extensions {
       describeScaling: (fn) => scaling.autoscaler.state(fn),
       manualScale: scaling.manualScale,
       ...(schedules ? { schedules } : {}),
+      ...(topics ? { onFunctionChanged: topics.onFunctionChanged } : {}),
       extraRoutes: asyncRouteSet?.extraRoutes ?? [],
-      systemRoutes: [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions), ...(asyncRouteSet?.systemRoutes ?? [])],
+      systemRoutes: [async (app) => app.register(alertRoutes, scaling.alertRoutesOptions), ...(asyncRouteSet?.systemRoutes ?? []), ...(topics?.systemRoutes ?? [])],
     },
     start() {
       scaling.start();

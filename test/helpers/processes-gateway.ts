@@ -14,6 +14,7 @@ import { createBullmqScheduleStore } from '@funtainer/gateway/schedules/bullmq-s
 import { createFunctionSchedules } from '@funtainer/gateway/schedules/function-schedules';
 import { createScheduleReconciler } from '@funtainer/gateway/schedules/schedule-reconciler';
 import { MemoryProvider } from '@funtainer/gateway/testing/memory-provider';
+import { topicPlugins } from '@funtainer/gateway/topics/topic-plugins';
 
 export interface TestGatewayOptions {
   readonly redisUrl: string;
@@ -37,6 +38,8 @@ export interface TestGatewayOptions {
   readonly provider?: MemoryProvider;
   /** Cron schedules as main.ts wires them (extensions.ts), with this reconcile interval. */
   readonly schedules?: { readonly reconcileIntervalMs: number };
+  /** `POST /system/topics/*` as main.ts wires it (extensions.ts), with this subscriber cache TTL. */
+  readonly topics?: { readonly subscribersTtlMs: number };
 }
 
 export interface TestGateway {
@@ -64,13 +67,19 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const silent = { warn: () => {}, info: () => {} };
   const schedules = scheduleStore ? createFunctionSchedules({ store: scheduleStore, callStatus: (id) => queuer.status(id), log: silent }) : undefined;
   const reconciler = scheduleStore && options.schedules ? createScheduleReconciler({ store: scheduleStore, provider, intervalMs: options.schedules.reconcileIntervalMs, log: silent }) : undefined;
+  const registry = new Registry();
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const asyncRoutes = asyncPlugins({ queuer, maxBodyBytes, callbackPolicy: config.callbackPolicy });
+  const topics = options.topics ? topicPlugins({ queuer, provider, registry, subscribersTtlMs: options.topics.subscribersTtlMs, maxBodyBytes, callbackPolicy: config.callbackPolicy }) : undefined;
   const gateway = await buildGateway({
     provider,
     config,
-    registry: new Registry(),
+    registry,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(schedules ? { schedules } : {}),
-    ...asyncPlugins({ queuer, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, callbackPolicy: config.callbackPolicy }),
+    ...asyncRoutes,
+    ...(topics ? { onFunctionChanged: topics.onFunctionChanged } : {}),
+    systemRoutes: [...asyncRoutes.systemRoutes, ...(topics?.systemRoutes ?? [])],
   });
   if (!shared) await provider.start();
   const { port } = await gateway.listen();

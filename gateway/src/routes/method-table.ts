@@ -8,13 +8,14 @@ import { FuntainerError } from '@funtainer/core/errors';
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const satisfies readonly HTTPMethods[];
 type Method = (typeof METHODS)[number];
 
-export function methodTable(app: FastifyInstance, url: string, handlers: Partial<Record<Method, RouteHandlerMethod>>): void {
+/** `options.bodyLimit` applies to the given handlers (e.g. a publish route that takes event bodies). */
+export function methodTable(app: FastifyInstance, url: string, handlers: Partial<Record<Method, RouteHandlerMethod>>, options: { bodyLimit?: number } = {}): void {
   const allowed = METHODS.filter((m) => handlers[m] !== undefined);
   const allow = allowed.join(', ');
   for (const method of METHODS) {
     const handler = handlers[method];
     if (handler !== undefined) {
-      app.route({ method, url, handler });
+      app.route({ method, url, handler, ...options });
       continue;
     }
     app.route({

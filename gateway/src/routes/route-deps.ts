@@ -16,4 +16,6 @@ export interface RouteDeps {
   readonly manualScale?: ManualScaleHolds | undefined;
   /** Cron schedules of functions (schedules/): kept in step with deploys, shown by GET /system/function. */
   readonly schedules?: FunctionSchedules | undefined;
+  /** After every deploy, update and delete (topic subscriber cache). */
+  readonly onFunctionChanged?: ((fn: QualifiedName) => void) | undefined;
 }

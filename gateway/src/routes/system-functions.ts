@@ -2,12 +2,13 @@
  * `/system/functions` (list, deploy, update, delete) and `/system/function/<name>` with OpenFaaS bodies and
  * status codes: POST 202 / 409, PUT 202 / 404 (faas-cli deploys with PUT and POSTs on 404), DELETE 202 / 404.
  * A function's timeout label is checked against the gateway's own limits here, at deploy time, and its cron
- * annotations (schedules/) are checked here and its schedule kept in step after each change.
+ * annotations (schedules/) and topic names (core/topics.ts) are checked here and its schedule kept in step after each change.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { DeleteFunctionRequestSchema, FunctionDeploymentSchema, type FunctionDeployment, type FunctionStatus } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
+import { topicProblems } from '@funtainer/core/topics';
 import { validateFunctionLabels } from '../functions/function-settings.js';
 import { scheduleProblems } from '../schedules/schedule-annotations.js';
 import { methodTable } from './method-table.js';
@@ -28,7 +29,7 @@ export function systemFunctionRoutes(deps: RouteDeps): FastifyPluginAsync {
     const spec = { ...parsed, namespace: parsed.namespace ?? config.functionNamespace };
     // Cron annotations are checked even without a schedule store (async off): the definition must stay valid
     // for a gateway that has one.
-    const problems = [...validateFunctionLabels(spec.labels, config), ...scheduleProblems(spec.annotations)];
+    const problems = [...validateFunctionLabels(spec.labels, config), ...scheduleProblems(spec.annotations), ...topicProblems(spec.annotations)];
     if (problems.length > 0) throw new FuntainerError('FUNTAINER_ERR_INVALID_SPEC', problems.join('\n'), { details: { issues: problems } });
     return { spec, fn: { name: spec.service, namespace: spec.namespace } };
   }
@@ -44,6 +45,7 @@ export function systemFunctionRoutes(deps: RouteDeps): FastifyPluginAsync {
         await provider.deploy(spec);
         await functions.refresh(fn);
         await deps.schedules?.apply(fn, spec.annotations);
+        deps.onFunctionChanged?.(fn);
         return reply.code(202).send();
       },
       PUT: async (request, reply) => {
@@ -51,6 +53,7 @@ export function systemFunctionRoutes(deps: RouteDeps): FastifyPluginAsync {
         await provider.update(spec);
         await functions.refresh(fn);
         await deps.schedules?.apply(fn, spec.annotations);
+        deps.onFunctionChanged?.(fn);
         return reply.code(202).send();
       },
       DELETE: async (request, reply) => {
@@ -59,6 +62,7 @@ export function systemFunctionRoutes(deps: RouteDeps): FastifyPluginAsync {
         await provider.remove(fn);
         functions.forget(fn);
         await deps.schedules?.remove(fn);
+        deps.onFunctionChanged?.(fn);
         return reply.code(202).send();
       },
     });

@@ -7,6 +7,7 @@
 // cron-parser is CommonJS without named ESM exports: its functions come off the default export.
 import cronParser from 'cron-parser';
 import { CRON_TOPIC } from '@funtainer/core/schedule-records';
+import { isCronFunction } from '@funtainer/core/topics';
 
 export const SCHEDULE_ANNOTATIONS = Object.freeze({ topic: 'topic', schedule: 'schedule', timezone: 'timezone' });
 
@@ -23,14 +24,8 @@ type Annotations = Readonly<Record<string, string>> | undefined;
 /** Long enough for any real expression; bounds what the parser is given. */
 const MAX_PATTERN_LENGTH = 200;
 
-/**
- * OpenFaaS CE wants the topic to be exactly `cron-function`; Pro (several connectors at once) takes a
- * comma-separated list, which is what topic subscriptions use too, so a list that names it counts.
- */
-export function isCronFunction(annotations: Annotations): boolean {
-  const topic = annotations?.[SCHEDULE_ANNOTATIONS.topic];
-  return topic !== undefined && topic.split(',').some((t) => t.trim() === CRON_TOPIC);
-}
+/** Where the cron marker is read from the `topic` list: core/topics.ts, shared with topic subscriptions. */
+export { isCronFunction };
 
 /** The function's schedule, or every problem with it, each naming its annotation. Not a cron function: no schedule. */
 export function parseScheduleAnnotations(annotations: Annotations): ScheduleParse {
