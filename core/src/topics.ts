@@ -1,5 +1,5 @@
 /**
- * What the gateway and the queue-worker agree on for topics (issue 13 §2): how a function's `topic` annotation
+ * What the gateway and the queue-worker agree on for topics (issue 13, part 2): how a function's `topic` annotation
  * is read, which topic names and event ids are accepted, the call id an event gets per subscriber, and the
  * Redis Streams source's key and entry fields. The `topic` annotation is shared with cron (its `cron-function`
  * entry is the cron marker, never a subscription), so the list is split here, once, for both.

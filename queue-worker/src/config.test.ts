@@ -26,6 +26,17 @@ t.test('retry codes are a comma list of statuses', async (t) => {
   t.throws(() => loadConfig({ retry_codes: '99' }), { message: /retry_codes/ });
 });
 
+t.test('topic streams: a comma list of topic names, each read from prefix + name', async (t) => {
+  const c = loadConfig({ topic_streams: 'orders, payments,orders', topic_claim_idle: '5s', topic_consumer: 'w1' });
+  t.same(c.topicStreams, [{ topic: 'orders', key: 'funtainer:topic:orders' }, { topic: 'payments', key: 'funtainer:topic:payments' }]);
+  t.equal(c.topicClaimIdleMs, 5000);
+  t.equal(c.topicConsumer, 'w1');
+  t.same(loadConfig({ topic_streams: 'a', topic_stream_prefix: '' }).topicStreams, [{ topic: 'a', key: 'a' }]);
+  t.same(loadConfig({}).topicStreams, [], 'none by default: the source does not start');
+  t.match(loadConfig({}).topicConsumer, /-\d+$/, 'default consumer name: host and pid');
+  t.throws(() => loadConfig({ topic_streams: 'ok,bad/name' }), { code: 'FUNTAINER_ERR_CONFIG_INVALID', message: /topic_streams[\s\S]*bad\/name/ });
+});
+
 t.test('every bad variable is named in one error', async (t) => {
   t.throws(() => loadConfig({ concurrency: '0', gateway_url: 'ftp://x', redis_url: 'http://x', invoke_timeout: 'soon' }), {
     code: 'FUNTAINER_ERR_CONFIG_INVALID',

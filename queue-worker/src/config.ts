@@ -3,12 +3,14 @@
  * by main.ts into a frozen object. Durations are milliseconds inside the code (`…Ms`).
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { CallbackPolicy } from '@funtainer/core/callback-policy';
 import { callbackPolicyEnvShape, callbackPolicyFromEnv } from '@funtainer/core/callback-policy-env';
 import { ASYNC_ATTEMPTS_CEILING, AsyncQueueNameSchema, callbackQueueName } from '@funtainer/core/async-queue';
 import { envDurationMs, envInt, parseEnv } from '@funtainer/core/env';
 import { FuntainerError } from '@funtainer/core/errors';
+import { DEFAULT_TOPIC_STREAM_PREFIX, isValidTopicName } from '@funtainer/core/topics';
 
 /** HTTP statuses retried by default: the OpenFaaS Pro worker's `httpRetryCodes`. */
 export const DEFAULT_RETRY_CODES = [408, 429, 500, 502, 503, 504] as const;
@@ -23,6 +25,19 @@ const statusList = z
       return z.NEVER;
     }
     return codes;
+  });
+
+const topicList = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const topics = [...new Set(raw.split(',').map((part) => part.trim()).filter(Boolean))];
+    const bad = topics.filter((topic) => !isValidTopicName(topic));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `${bad.map((b) => JSON.stringify(b)).join(', ')}: not topic names (letters, digits and . _ -, at most 100 characters)` });
+      return z.NEVER;
+    }
+    return topics;
   });
 
 const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(fallback);
@@ -57,6 +72,13 @@ export const ConfigSchema = z
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // loopback unless told otherwise (docker-compose sets 0.0.0.0 for Prometheus)
     metrics_bind_address: z.string().default('127.0.0.1'),
+    // Topic streams this worker reads (Redis Streams source of topic events): stream key = prefix + topic.
+    topic_streams: topicList,
+    topic_stream_prefix: z.string().default(DEFAULT_TOPIC_STREAM_PREFIX),
+    // Unique per process in the consumer group; the default is unique per host and process.
+    topic_consumer: z.string().min(1).max(200).optional(),
+    // Entries pending this long (their consumer died, or the gateway refused them for now) are taken over.
+    topic_claim_idle: envDurationMs('30s'),
     ...callbackPolicyEnvShape,
   })
   .refine((c) => c.retry_min_wait <= c.retry_max_wait, { error: 'retry_min_wait must not exceed retry_max_wait', path: ['retry_min_wait'] })
@@ -86,6 +108,10 @@ export interface WorkerConfig {
   readonly metricsBindAddress: string;
   /** Where callbacks may connect (`callback_allow_private`, `callback_allow_cidrs`, `callback_deny_cidrs`). */
   readonly callbackPolicy: CallbackPolicy;
+  /** Redis Streams topic source (topic-stream-consumer.ts); no streams = not started. */
+  readonly topicStreams: ReadonlyArray<{ readonly topic: string; readonly key: string }>;
+  readonly topicConsumer: string;
+  readonly topicClaimIdleMs: number;
 }
 
 export interface RetryDefaults {
@@ -121,6 +147,9 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: Re
     gatewayOutageMaxWaitMs: raw.gateway_outage_max_wait,
     metricsBindAddress: raw.metrics_bind_address,
     callbackPolicy: callbackPolicyFromEnv(raw),
+    topicStreams: Object.freeze(raw.topic_streams.map((topic) => Object.freeze({ topic, key: `${raw.topic_stream_prefix}${topic}` }))),
+    topicConsumer: raw.topic_consumer ?? `${hostname()}-${process.pid}`,
+    topicClaimIdleMs: raw.topic_claim_idle,
   });
 }
 

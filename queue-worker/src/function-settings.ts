@@ -56,13 +56,16 @@ export function settingsFromLabels(labels: Record<string, string> | undefined, d
   };
 }
 
+/** The `Authorization` value for the gateway's /system API (also used by the topic stream source). */
+export function gatewayAuthorization(credentials: { user: string; password: string } | undefined): string | undefined {
+  return credentials ? `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}` : undefined;
+}
+
 export function createFunctionSettingsSource(options: FunctionSettingsOptions): FunctionSettingsSource {
   const now = options.now ?? Date.now;
   // Entries hold the promise, so concurrent jobs of one function share a single lookup.
   const cache = new Map<string, { expiresAt: number; settings: Promise<FunctionSettings> }>();
-  const authorization = options.credentials
-    ? `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64')}`
-    : undefined;
+  const authorization = gatewayAuthorization(options.credentials);
 
   async function lookup(fn: string, namespace: string): Promise<FunctionSettings> {
     try {

@@ -46,6 +46,7 @@ log.info(
     invokeTimeoutMs: config.invokeTimeoutMs,
     metricsPort: config.metricsPort,
     metricsBindAddress: config.metricsBindAddress,
+    topicStreams: config.topicStreams.map((s) => s.key),
   },
   'queue-worker started',
 );

@@ -33,7 +33,7 @@ function setup(results: InvokeResult[], maxPerFunction = 5, outage?: GatewayOuta
     settings: { get: async () => ({ retry, invokeTimeoutMs: 1000 }) },
     limits,
     scheduleCallback: async (job) => void callbacks.push(job),
-    metrics: { attempt: (fn, r) => metrics.push(`attempt ${fn} ${r}`), processed: (fn, o) => metrics.push(`${o} ${fn}`) },
+    metrics: { attempt: (fn, r) => metrics.push(`attempt ${fn} ${r}`), processed: (fn, o) => metrics.push(`${o} ${fn}`), topicDelivery: (topic, o) => metrics.push(`topic ${topic} ${o}`) },
     ...(outage ? { outage } : {}),
     now: () => 1_000,
     random: () => 1,
@@ -48,6 +48,15 @@ t.test('2xx: returns the result and queues the callback with the response', asyn
   t.match(result, { function: 'echo.openfaas-fn', statusCode: 200, attempts: 1, maxAttempts: 3, callback: 'queued', response: { statusCode: 200, body: Buffer.from('hello').toString('base64') } });
   t.match(callbacks, [{ callId: 'call-1', url: 'http://cb.example/hook', function: 'echo.openfaas-fn', statusCode: 200, contentType: 'text/plain', body: Buffer.from('hello').toString('base64') }]);
   t.same(metrics, ['attempt echo.openfaas-fn 200', 'succeeded echo.openfaas-fn']);
+});
+
+t.test('a topic event call counts its final outcome per topic; a retry does not', async (t) => {
+  const topicRequest = { ...request, topic: { name: 'orders', eventId: 'e1' } };
+  const { processor, metrics } = setup([ok(503), ok(200), ok(400)]);
+  await t.rejects(processor(fakeJob(0, topicRequest), 'token'), RetryableInvocationError);
+  await processor(fakeJob(1, topicRequest), 'token');
+  await t.rejects(processor(fakeJob(0, topicRequest), 'token'), UnrecoverableError);
+  t.same(metrics.filter((m) => m.startsWith('topic')), ['topic orders succeeded', 'topic orders failed']);
 });
 
 t.test('retryable status: records the response, throws with the computed delay, no callback yet', async (t) => {

@@ -23,6 +23,8 @@ export interface ProcessorMetrics {
   /** One per invocation attempt; `result` is the status code or a network error code. */
   attempt(fn: string, result: string): void;
   processed(fn: string, outcome: 'succeeded' | 'failed' | 'retried'): void;
+  /** The final outcome of a topic event's call (QueueRequest.topic), per topic. */
+  topicDelivery(topic: string, outcome: 'succeeded' | 'failed'): void;
 }
 
 export interface ProcessorDeps {
@@ -90,9 +92,11 @@ export function createRequestProcessor(deps: ProcessorDeps): (job: RequestJob, t
       if (decision.kind === 'give-up') {
         await job.updateData({ ...job.data, ...({ lastResponse: recorded, maxAttempts } satisfies RequestJobProgress) });
         deps.metrics.processed(fn, 'failed');
+        if (request.topic) deps.metrics.topicDelivery(request.topic.name, 'failed');
         throw new FinalInvocationError(`${describe(outcome)}; ${decision.reason === 'final-status' ? 'not retryable' : `gave up after ${attemptNumber} attempts`}`);
       }
       deps.metrics.processed(fn, 'succeeded');
+      if (request.topic) deps.metrics.topicDelivery(request.topic.name, 'succeeded');
       return { function: fn, statusCode: recorded.statusCode, attempts: attemptNumber, maxAttempts, durationMs, response: recorded, callback };
     } finally {
       release();

@@ -1,6 +1,7 @@
 /**
- * Builds the BullMQ side of the worker: Redis connections, the two workers (requests, callbacks) and the
- * callback producer, and one idempotent `close()` that drains them in order. main.ts only wires config in.
+ * Builds the BullMQ side of the worker: Redis connections, the two workers (requests, callbacks), the
+ * callback producer and, with `topic_streams`, the Redis Streams topic source; and one idempotent `close()`
+ * that drains them in order. main.ts only wires config in.
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -12,12 +13,14 @@ import { createCallbackAgent } from './callback-connector.js';
 import type { WorkerConfig } from './config.js';
 import { RetryableInvocationError } from './errors.js';
 import { createFunctionLimits } from './function-limits.js';
-import { createFunctionSettingsSource } from './function-settings.js';
+import { createFunctionSettingsSource, gatewayAuthorization } from './function-settings.js';
 import { createGatewayInvoker } from './invoker.js';
 import { GatewayOutage } from './gateway-outage.js';
 import { createRequestProcessor } from './processor.js';
 import { backoffDelayMs } from './retry-policy.js';
 import { createTickRecorder } from './scheduled-tick.js';
+import { createTopicForwarder } from './topic-forwarder.js';
+import { createTopicStreamConsumer } from './topic-stream-consumer.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
 export interface QueueRuntime {
@@ -80,6 +83,7 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
     if (job && !(err instanceof RetryableInvocationError)) log.warn({ callId: job.id, fn: job.name, err: err.message }, 'async call failed');
   });
   callbacks.on('failed', (job, err) => log.warn({ callId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'callback attempt failed'));
+  const topics = startTopicStreams(config, metrics, log, health);
 
   let closing: Promise<void> | undefined;
   return {
@@ -88,6 +92,7 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
         const steps: Array<[string, () => Promise<unknown>]> = [
           ['requests', () => requests.close()],
           ['callbacks', () => callbacks.close()],
+          ['topic-streams', () => topics?.close() ?? Promise.resolve()],
           ['callback-queue', () => callbackQueue.close()],
           ['invoker', () => invoker.close()],
           ['callback-agent', () => callbackAgent.close()],
@@ -103,6 +108,31 @@ export function startQueueRuntime(config: WorkerConfig, metrics: WorkerMetrics, 
         }
       })();
       return closing;
+    },
+  };
+}
+
+/** The stream source, when `topic_streams` names any; its blocking reads get a connection of their own. */
+function startTopicStreams(config: WorkerConfig, metrics: WorkerMetrics, log: Logger, health: Pick<RedisHealth, 'watch'>): QueueRuntime | undefined {
+  if (config.topicStreams.length === 0) return undefined;
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  health.watch('topic-streams', redis);
+  const forwarder = createTopicForwarder(config.gatewayUrl, gatewayAuthorization(config.gatewayCredentials));
+  const consumer = createTopicStreamConsumer({
+    redis,
+    streams: config.topicStreams,
+    consumer: config.topicConsumer,
+    claimIdleMs: config.topicClaimIdleMs,
+    forwarder,
+    onEntry: (topic, outcome) => metrics.streamEntry(topic, outcome),
+    log: log.child({ component: 'topic-streams' }),
+  });
+  consumer.start();
+  return {
+    async close() {
+      await consumer.close();
+      await forwarder.close();
+      await redis.quit();
     },
   };
 }

@@ -27,7 +27,7 @@ t.test('the processor invokes a tick with its own headers and records it on the 
     settings: { get: async () => ({ retry: { attempts: 3, codes: [503], minWaitMs: 1, maxWaitMs: 1 }, invokeTimeoutMs: 1000 }) },
     limits: createFunctionLimits(5),
     scheduleCallback: async () => {},
-    metrics: { attempt: () => {}, processed: () => {} },
+    metrics: { attempt: () => {}, processed: () => {}, topicDelivery: () => {} },
     recordTick: async (tick) => void recorded.push(tick),
   });
   const job = (attemptsMade: number) =>

@@ -6,8 +6,13 @@ import { createServer, type Server } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import type { CallbackMetrics } from './callback.js';
 import type { ProcessorMetrics } from './processor.js';
+import type { StreamEntryOutcome } from './topic-stream-consumer.js';
 
-export type WorkerMetrics = ProcessorMetrics & CallbackMetrics;
+export interface TopicStreamMetrics {
+  streamEntry(topic: string, outcome: StreamEntryOutcome): void;
+}
+
+export type WorkerMetrics = ProcessorMetrics & CallbackMetrics & TopicStreamMetrics;
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
   const processed = new Counter({
@@ -34,7 +39,22 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     labelNames: ['function_name'],
     registers: [registry],
   });
+  // Topic labels are bounded: the gateway sets a job's topic only for subscribed topics, and streams are configured.
+  const topicDeliveries = new Counter({
+    name: 'funtainer_topic_deliveries_total',
+    help: 'Topic event calls by final outcome at the subscriber (succeeded, failed = dead-letter)',
+    labelNames: ['topic', 'outcome'],
+    registers: [registry],
+  });
+  const streamEntries = new Counter({
+    name: 'funtainer_topic_stream_entries_total',
+    help: 'Redis stream entries handled by the topic source: published (acknowledged), dead_lettered, deferred (retried later)',
+    labelNames: ['topic', 'outcome'],
+    registers: [registry],
+  });
   return {
+    topicDelivery: (topic, outcome) => topicDeliveries.inc({ topic, outcome }),
+    streamEntry: (topic, outcome) => streamEntries.inc({ topic, outcome }),
     attempt: (fn, code) => attempts.inc({ function_name: fn, code }),
     processed: (fn, outcome) => processed.inc({ function_name: fn, outcome }),
     delivered: (fn) => callbacks.inc({ function_name: fn, result: 'delivered' }),
