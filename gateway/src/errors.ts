@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { FuntainerError, toFuntainerError } from '@funtainer/core/errors';
 import { HEADERS } from '@funtainer/core/headers';
+import { isUpstreamTimeout } from '@funtainer/core/proxy/call-abort';
 
 /** Raised by the request-body limiter when a chunked body grows past max_body_bytes. */
 export class BodyTooLargeError extends Error {
@@ -16,18 +17,8 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Raised by the gateway's own deadline timer for an upstream call. */
-export class UpstreamDeadlineError extends Error {
-  constructor() {
-    super('upstream deadline exceeded');
-    this.name = 'UpstreamDeadlineError';
-  }
-}
-
 /** Fastify's router limit for one path parameter (its default); longer segments never name anything. */
 export const MAX_PARAM_LENGTH = 100;
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
  * Maps a failure of the upstream call. `timeoutLimit` names the limit in force (function vs gateway).
@@ -39,12 +30,12 @@ export function upstreamFailure(err: unknown, timeoutLimit: string, requestSent?
   if (err instanceof BodyTooLargeError) {
     return new FuntainerError('FUNTAINER_ERR_BODY_TOO_LARGE', err.message, { details: { limitBytes: err.limitBytes } });
   }
-  const code = (err as { code?: unknown } | null)?.code;
-  if (err instanceof UpstreamDeadlineError || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
+  if (isUpstreamTimeout(err)) {
     return new FuntainerError('FUNTAINER_ERR_UPSTREAM_TIMEOUT', `the function did not answer within the ${timeoutLimit}`, {
       details: { limit: timeoutLimit },
     });
   }
+  const code = (err as { code?: unknown } | null)?.code;
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
     return new FuntainerError('FUNTAINER_ERR_BAD_REQUEST', 'request body length does not match Content-Length');
   }

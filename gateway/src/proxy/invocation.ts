@@ -1,8 +1,10 @@
 /**
  * One proxied invocation: admission (concurrency slot, ready replica), the upstream call through the
  * replica's undici Pool, and streaming of the response back to the client as it arrives. The object is its
- * own undici dispatch handler, limiter entry and replica waiter, so a request allocates this one object and
- * no closures; timers and listeners get it as an argument or through the response.
+ * own undici dispatch handler, limiter entry, replica waiter and abort target, so a request allocates this one
+ * object and no closures; timers and listeners get it as an argument or through the request and response.
+ * What the watchdog's proxy does the same way (header forwarding, small-body read-ahead, client-close and
+ * deadline aborts, streaming with backpressure) comes from core's proxy/ modules.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
@@ -10,7 +12,10 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { FuntainerError } from '@funtainer/core/errors';
 import { formatDurationMs } from '@funtainer/core/env-values';
-import { upstreamFailure, UpstreamDeadlineError, writeRawError } from '../errors.js';
+import { abortOnClientClose, DeadlineExceededError, startDeadline, type AbortableCall, type AbortReason } from '@funtainer/core/proxy/call-abort';
+import { isSmallBody, readSmallBody, type SmallBodyReader } from '@funtainer/core/proxy/read-ahead';
+import { forwardChunk, startResponse } from '@funtainer/core/proxy/response-stream';
+import { upstreamFailure, writeRawError } from '../errors.js';
 import type { FunctionRoute, ReplicaWaiter, WakeFunction } from '../functions/function-route.js';
 import { BodyLimit } from './body-limit.js';
 import type { Startable } from '../functions/concurrency-limiter.js';
@@ -36,28 +41,17 @@ const DISPATCHED = 3;
 const RESPONDING = 4;
 const DONE = 5;
 
-/**
- * Bodies up to this size with a declared Content-Length are read before dispatch and sent as one Buffer:
- * undici then writes request line, headers and body in a single syscall instead of several (measured:
- * the difference is large for small JSON bodies). Anything larger or chunked streams through untouched.
- */
-const SMALL_BODY_BYTES = 16 * 1024;
-
-const kInvocation = Symbol('funtainer.invocation');
-type TaggedResponse = ServerResponse & { [kInvocation]?: Invocation };
-type TaggedRequest = IncomingMessage & { [kInvocation]?: Invocation };
-
-export class Invocation implements Dispatcher.DispatchHandler, Startable, ReplicaWaiter {
+export class Invocation implements Dispatcher.DispatchHandler, Startable, ReplicaWaiter, AbortableCall, SmallBodyReader {
   #phase = ADMITTING;
   #callId = '';
   #startTimeNs = '';
   #headers: string[] = [];
   #body: Readable | Buffer | null = null;
-  #bodyChunks: Buffer[] | undefined;
   #admittedAt = 0;
   #status = 0;
   #holdsSlot = false;
-  #timedOut = false;
+  /** Set once the function's deadline passed: every later failure is that timeout. */
+  #deadline: DeadlineExceededError | undefined;
   #slot: ReplicaSlot | undefined;
   #retries = 0;
   /** undici began writing the request to the current replica (from then on a failure is final). */
@@ -79,8 +73,7 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     const built = buildUpstreamRequestHeaders(this.req.rawHeaders, this.req.socket.remoteAddress, this.#startTimeNs, this.ctx.newCallId, this.route.settings.isPrivate);
     this.#headers = built.headers;
     this.#callId = built.callId;
-    (this.res as TaggedResponse)[kInvocation] = this;
-    this.res.on('close', onClientClose);
+    abortOnClientClose(this.res, this);
     this.ctx.tracker.begin();
     const limit = this.ctx.maxBodyBytes;
     if (limit > 0 && built.contentLength > limit) {
@@ -88,25 +81,15 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
       return;
     }
     if (built.chunked) this.#body = limit > 0 ? pipeline(this.req, new BodyLimit(limit), ignoreError) : this.req;
-    else if (built.contentLength > SMALL_BODY_BYTES) this.#body = this.req;
-    else if (built.contentLength > 0) {
-      this.#bodyChunks = [];
-      (this.req as TaggedRequest)[kInvocation] = this;
-      this.req.on('data', onSmallBodyData);
-      this.req.on('end', onSmallBodyEnd);
+    else if (isSmallBody(built)) {
+      readSmallBody(this.req, this);
       return;
-    }
+    } else if (built.contentLength > 0) this.#body = this.req;
     this.#admit();
   }
 
-  smallBodyData(chunk: Buffer): void {
-    this.#bodyChunks?.push(chunk);
-  }
-
-  smallBodyEnd(): void {
-    const chunks = this.#bodyChunks as Buffer[];
-    this.#bodyChunks = undefined;
-    this.#body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  smallBodyRead(body: Buffer): void {
+    this.#body = body;
     if (this.#phase === ADMITTING) this.#admit();
   }
 
@@ -161,27 +144,29 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     }));
   }
 
-  deadlineReached(): void {
-    this.#timedOut = true;
+  /** The function's deadline (armed at dispatch) or the client going away. */
+  abortCall(reason: AbortReason): void {
+    if (reason instanceof DeadlineExceededError) this.#deadlineReached(reason);
+    else this.#clientClosed(reason);
+  }
+
+  #deadlineReached(reason: DeadlineExceededError): void {
+    this.#deadline = reason;
     if (this.#phase === DISPATCHED) {
-      this.#fail(upstreamFailure(new UpstreamDeadlineError(), this.route.settings.timeoutLimit));
-      this.#controller?.abort(new UpstreamDeadlineError());
+      this.#fail(upstreamFailure(reason, this.route.settings.timeoutLimit));
+      this.#controller?.abort(reason);
     } else if (this.#phase === RESPONDING) {
-      this.#controller?.abort(new UpstreamDeadlineError());
+      this.#controller?.abort(reason);
     }
   }
 
-  clientClosed(): void {
+  #clientClosed(reason: AbortReason): void {
     const phase = this.#phase;
     if (phase === DONE) return;
     if (phase === QUEUED) this.route.limiter.cancel(this);
     else if (phase === WAITING_REPLICA) this.route.removeWaiter(this);
     this.#finish(0);
-    this.#controller?.abort(new Error('client closed the connection'));
-  }
-
-  clientDrained(): void {
-    this.#controller?.resume();
+    this.#controller?.abort(reason);
   }
 
   // ---- undici dispatch handler ----
@@ -198,19 +183,12 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     this.#phase = RESPONDING;
     this.#status = statusCode;
     const seconds = (performance.now() - this.#admittedAt) / 1000;
-    this.res.writeHead(statusCode, buildClientResponseHeaders(headers, this.#callId, this.#startTimeNs, seconds, this.ctx.tracker.draining));
-    // Event streams must reach the client before the first event; other responses go out with their body.
-    const type = headers['content-type'];
-    if (typeof type === 'string' && type.startsWith('text/event-stream')) this.res.flushHeaders();
+    startResponse(this.res, statusCode, buildClientResponseHeaders(headers, this.#callId, this.#startTimeNs, seconds, this.ctx.tracker.draining));
     void controller;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#phase !== RESPONDING) return;
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once('drain', onClientDrain);
-    }
+    if (this.#phase === RESPONDING) forwardChunk(this.res, controller, chunk);
   }
 
   onResponseEnd(): void {
@@ -221,10 +199,10 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.#phase === DONE) return;
-    if (this.#phase === DISPATCHED && !this.#timedOut && shouldRetryElsewhere({ requestStarted: this.#requestStarted, error, body: this.#body, retries: this.#retries })) {
+    if (this.#phase === DISPATCHED && this.#deadline === undefined && shouldRetryElsewhere({ requestStarted: this.#requestStarted, error, body: this.#body, retries: this.#retries })) {
       if (this.#retryElsewhere()) return;
     }
-    const failure = upstreamFailure(this.#timedOut ? new UpstreamDeadlineError() : error, this.route.settings.timeoutLimit, this.#requestStarted);
+    const failure = upstreamFailure(this.#deadline ?? error, this.route.settings.timeoutLimit, this.#requestStarted);
     if (this.#phase === RESPONDING) {
       // Status and part of the body already went out: all that is left is to cut the response short.
       this.res.destroy(failure);
@@ -243,7 +221,7 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
     this.#requestStarted = false;
     slot.inFlight++;
     if (this.#retries === 0) this.route.metrics.started();
-    this.#timer = setTimeout(onDeadline, this.route.settings.timeoutMs, this);
+    this.#timer = startDeadline(this, this.route.settings.timeoutMs);
     try {
       slot.pool.dispatch({ path: this.upstreamPath, method: this.req.method ?? 'GET', headers: this.#headers, body: this.#body }, this);
     } catch (error) {
@@ -290,28 +268,8 @@ export class Invocation implements Dispatcher.DispatchHandler, Startable, Replic
   }
 }
 
-function onClientClose(this: TaggedResponse): void {
-  this[kInvocation]?.clientClosed();
-}
-
-function onSmallBodyData(this: TaggedRequest, chunk: Buffer): void {
-  this[kInvocation]?.smallBodyData(chunk);
-}
-
-function onSmallBodyEnd(this: TaggedRequest): void {
-  this[kInvocation]?.smallBodyEnd();
-}
-
-function onClientDrain(this: TaggedResponse): void {
-  this[kInvocation]?.clientDrained();
-}
-
 function onReadyTimeout(invocation: Invocation): void {
   invocation.readyTimedOut();
-}
-
-function onDeadline(invocation: Invocation): void {
-  invocation.deadlineReached();
 }
 
 function ignoreError(): void {
