@@ -30,4 +30,5 @@ t.test('one registry: every watchdog code is in it with the status the watchdog 
   t.ok(watchdogCodes.length >= 8, 'watchdog codes registered');
   t.equal(new FuntainerError('FAAS_ERR_EXEC_TIMEOUT').statusCode, 504);
   t.equal(new FuntainerError('FAAS_ERR_BODY_TOO_LARGE').statusCode, 413);
+  t.equal(new FuntainerError('FAAS_ERR_UPSTREAM_UNAVAILABLE').statusCode, 500, "of-watchdog's answer to a failed upstream call");
 });

@@ -47,7 +47,8 @@ export const ERROR_CODES = {
   // the watchdog answers callers with OpenFaaS's plain-text bodies, so the status here is the one it sends.
   FAAS_ERR_CONFIG_INVALID: { status: 500, message: 'The watchdog configuration is invalid' },
   FAAS_ERR_EXEC_TIMEOUT: { status: 504, message: 'The function did not finish within exec_timeout' },
-  FAAS_ERR_UPSTREAM_UNAVAILABLE: { status: 502, message: 'The function process refused or dropped the connection' },
+  // 500, not 502: of-watchdog's answer to a failed upstream call (docs/openfaas-compat.md, http mode).
+  FAAS_ERR_UPSTREAM_UNAVAILABLE: { status: 500, message: 'The function process refused or dropped the connection' },
   FAAS_ERR_CHILD_EXITED: { status: 502, message: 'The function process exited' },
   FAAS_ERR_HANDLER_INVALID: { status: 500, message: 'The handler could not be loaded' },
   FAAS_ERR_BODY_INVALID: { status: 400, message: 'The request body does not match its content type' },

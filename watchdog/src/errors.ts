@@ -4,6 +4,7 @@
  * the watchdog raises.
  */
 import { FuntainerError } from '@funtainer/core/errors';
+import { isUpstreamTimeout } from '@funtainer/core/proxy/call-abort';
 
 export const WATCHDOG_ERROR_CODES = Object.freeze({
   /** Bad environment at boot; the message lists every problem. */
@@ -49,4 +50,14 @@ export class ConfigError extends WatchdogError {
 
 export function isWatchdogError(err: unknown, code?: WatchdogErrorCode): err is WatchdogError {
   return err instanceof WatchdogError && (code === undefined || err.code === code);
+}
+
+/**
+ * http mode's one mapping of a failed upstream call: its deadline passed (504), or the function process could
+ * not be reached or dropped the connection (500, of-watchdog's status). The foreign error stays as the cause.
+ */
+export function upstreamFailure(err: unknown): WatchdogError {
+  if (err instanceof WatchdogError) return err;
+  if (isUpstreamTimeout(err)) return new WatchdogError(WATCHDOG_ERROR_CODES.execTimeout, 'the function did not finish within exec_timeout', { cause: err });
+  return new WatchdogError(WATCHDOG_ERROR_CODES.upstreamUnavailable, 'the function process refused or dropped the connection', { cause: err });
 }

@@ -84,6 +84,10 @@ const server = createServer((req, res) => {
   }
   if (req.url === '/aborted') return res.end(String(aborted));
   if (req.url === '/empty') { res.writeHead(204); return res.end(); }
+  if (req.url === '/hop') {
+    res.writeHead(200, { connection: 'keep-alive, X-Hop', 'x-hop': '1', 'x-kept': '1', 'x-req-secret': String(req.headers['x-secret']), 'x-req-other': String(req.headers['x-other']) });
+    return res.end();
+  }
   // echo: streams the request body back (chunked), with what framing the request arrived in
   res.writeHead(200, { 'x-te': String(req.headers['transfer-encoding']), 'x-cl': String(req.headers['content-length']) });
   req.pipe(res);
@@ -129,6 +133,16 @@ t.test('large bodies stream both ways; chunked requests stay chunked; keep-alive
   t.equal((await send(wd.port, { method: 'GET', path: '/empty' })).status, 204);
   const head = await send(wd.port, { method: 'HEAD', path: '/empty' });
   t.equal(head.status, 204);
+});
+
+t.test('headers named in Connection go no further, in either direction', async (t) => {
+  const wd = await startStreamMode(t);
+  const res = await send(wd.port, { method: 'GET', path: '/hop', headers: { connection: 'keep-alive, X-Secret', 'x-secret': 's', 'x-other': 'o' } });
+  t.equal(res.status, 200);
+  t.equal(res.headers['x-req-secret'], 'undefined', 'request header named in Connection was not forwarded');
+  t.equal(res.headers['x-req-other'], 'o', 'other request headers were');
+  t.equal(res.headers['x-hop'], undefined, 'response header named in Connection was not forwarded');
+  t.equal(res.headers['x-kept'], '1');
 });
 
 t.test('event streams are flushed as they come', async (t) => {

@@ -1,20 +1,24 @@
 /**
  * http mode: one long-lived function process behind a reverse proxy (of-watchdog executor/http_runner.go).
  *
- * Requests go to upstream_url + the original path over a keep-alive Agent, bodies streamed both ways. Platform
+ * Requests go to upstream_url + the original path over a keep-alive pool, bodies streamed both ways. Platform
  * failures carry X-OpenFaaS-Internal: of-watchdog and X-Duration-Seconds, as of-watchdog: exec_timeout → 504,
  * connection failure → 500 (of-watchdog's status; the gateway maps it on). The child's exit is fatal for the whole
  * watchdog so the container restarts.
  *
- * The hot path allocates one HttpInvocation per request and no closures besides the Promise the Executor contract
- * asks for: listeners are shared module functions that find the invocation through a symbol on the emitter, the
- * deadline timer gets it as an argument. Headers stay flat rawHeaders arrays in both directions. Small bodies with a
- * declared Content-Length are read before dispatch and handed to http.request's end(), so request line, headers and
- * body leave in one writev; larger or chunked bodies stream through with backpressure.
+ * What the gateway's proxy does the same way comes from core's proxy/ modules: which headers are forwarded (none
+ * of the hop-by-hop ones, nor those `Connection` names), small bodies read ahead and sent with the headers in one
+ * write, client-close and deadline as one abort, the response streamed with backpressure. The hot path allocates
+ * one HttpInvocation per request and no closures besides the Promise the Executor contract asks for.
  */
 import { request, type Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { HEADERS, HOP_BY_HOP_HEADERS } from '@funtainer/core/headers';
+import { HEADERS } from '@funtainer/core/headers';
+import { abortOnClientClose, DeadlineExceededError, startDeadline, type AbortableCall, type AbortReason } from '@funtainer/core/proxy/call-abort';
+import { forwardRequestHeaders, forwardResponseHeaders } from '@funtainer/core/proxy/forward-headers';
+import { isSmallBody, readSmallBody, type SmallBodyReader } from '@funtainer/core/proxy/read-ahead';
+import { forwardChunk, startResponse } from '@funtainer/core/proxy/response-stream';
+import { upstreamFailure, WATCHDOG_ERROR_CODES, type WatchdogError } from '../errors.js';
 import { formatDurationSeconds, sendInternalError } from '../internal-response.js';
 import type { Executor, ExecutorDeps, InvokeContext } from './executor.js';
 import { idleLimitFromKeepAlive, UpstreamPool } from './http-pool.js';
@@ -30,9 +34,6 @@ export interface HttpExecutorOptions extends Omit<UpstreamProcessOptions, 'host'
  * was measured to leave wrk -c32 (and the gateway's bursts) unqueued without piling connections on the function.
  */
 const MAX_UPSTREAM_SOCKETS = 128;
-
-/** Request bodies up to this size with a declared Content-Length are buffered and sent with the headers. */
-const SMALL_BODY_BYTES = 16 * 1024;
 
 export class HttpExecutor implements Executor {
   readonly pool: UpstreamPool;
@@ -75,14 +76,11 @@ export class HttpExecutor implements Executor {
 const kInvocation = Symbol('funtainer.httpInvocation');
 type Tagged<T> = T & { [kInvocation]?: HttpInvocation };
 
-/** One proxied request; its own listener target through kInvocation on req, res, the upstream request and response. */
-class HttpInvocation {
+/** One proxied request; its own listener target through kInvocation on the upstream request and response. */
+class HttpInvocation implements AbortableCall, SmallBodyReader {
   private done = false;
-  private timedOut = false;
   private upstream: ClientRequest | undefined;
-  private upRes: IncomingMessage | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private bodyChunks: Buffer[] | undefined;
   private headers: string[] = [];
 
   constructor(
@@ -95,50 +93,20 @@ class HttpInvocation {
 
   begin(): void {
     const { req, res, ctx } = this;
-    (res as Tagged<ServerResponse>)[kInvocation] = this;
-    res.on('close', onClientClose);
+    abortOnClientClose(res, this);
     // A total deadline, not socket inactivity: a function trickling bytes must still stop at exec_timeout.
-    if (ctx.timeoutMs > 0) this.timer = setTimeout(onDeadline, ctx.timeoutMs, this);
-
-    const raw = req.rawHeaders;
-    let headers: string[] | undefined;
-    let contentLength = -1;
-    let chunked = false;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string;
-      const lower = name.toLowerCase();
-      if (HOP_BY_HOP_HEADERS.has(lower)) {
-        if (lower === 'transfer-encoding') chunked = true;
-        headers ??= raw.slice(0, i);
-        continue;
-      }
-      if (lower === 'content-length') contentLength = Number(raw[i + 1]);
-      if (headers !== undefined) headers.push(name, raw[i + 1] as string);
-    }
-    this.headers = headers ?? raw;
-
-    if (chunked || contentLength > SMALL_BODY_BYTES) {
-      // Large or unknown-length body: stream it through (pipe keeps backpressure towards the client).
-      req.pipe(this.dispatch(undefined));
-    } else if (contentLength > 0) {
-      this.bodyChunks = [];
-      (req as Tagged<IncomingMessage>)[kInvocation] = this;
-      req.on('data', onSmallBodyData);
-      req.on('end', onSmallBodyEnd);
-    } else {
-      this.dispatch(null);
-    }
+    if (ctx.timeoutMs > 0) this.timer = startDeadline(this, ctx.timeoutMs);
+    // Host is kept (of-watchdog passes the client's through); only what no hop may forward is dropped.
+    const head = forwardRequestHeaders(req.rawHeaders);
+    this.headers = head.headers;
+    if (isSmallBody(head)) readSmallBody(req, this);
+    // Large or unknown-length body: stream it through (pipe keeps backpressure towards the client).
+    else if (head.chunked || head.contentLength > 0) req.pipe(this.dispatch(undefined));
+    else this.dispatch(null);
   }
 
-  smallBodyData(chunk: Buffer): void {
-    this.bodyChunks?.push(chunk);
-  }
-
-  smallBodyEnd(): void {
-    const chunks = this.bodyChunks;
-    this.bodyChunks = undefined;
-    if (this.done || chunks === undefined) return;
-    this.dispatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  smallBodyRead(body: Buffer): void {
+    if (!this.done) this.dispatch(body);
   }
 
   /** body: a Buffer or null to send and end now, undefined to have the caller pipe the request body in. */
@@ -166,27 +134,11 @@ class HttpInvocation {
       upRes.resume();
       return;
     }
-    this.upRes = upRes;
-    const raw = upRes.rawHeaders;
-    let headers: string[] | undefined;
-    let eventStream = false;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string;
-      const lower = name.toLowerCase();
-      if (HOP_BY_HOP_HEADERS.has(lower)) {
-        if (lower === 'keep-alive') this.keepAliveHint(raw[i + 1] as string);
-        headers ??= raw.slice(0, i);
-        continue;
-      }
-      if (lower === 'content-type' && (raw[i + 1] as string).startsWith('text/event-stream')) eventStream = true;
-      if (headers !== undefined) headers.push(name, raw[i + 1] as string);
-    }
-    headers ??= raw.slice();
-    headers.push(HEADERS.durationSeconds, formatDurationSeconds(this.ctx.startedAt, performance.now()));
-    const { res } = this;
-    res.writeHead(upRes.statusCode ?? 502, headers);
-    // Event streams must reach the client before the first event; other responses go out with their first chunk.
-    if (eventStream) res.flushHeaders();
+    const keepAlive = upRes.headers['keep-alive'];
+    if (typeof keepAlive === 'string') this.keepAliveHint(keepAlive);
+    const headers = forwardResponseHeaders(upRes.headers);
+    headers[HEADERS.durationSeconds] = formatDurationSeconds(this.ctx.startedAt, performance.now());
+    startResponse(this.res, upRes.statusCode ?? 502, headers);
     (upRes as Tagged<IncomingMessage>)[kInvocation] = this;
     upRes.on('data', onUpstreamData);
     upRes.on('end', onUpstreamEnd);
@@ -200,16 +152,8 @@ class HttpInvocation {
     executor.pool.idleLimitMs = idleLimitFromKeepAlive(value);
   }
 
-  upstreamData(chunk: Buffer): void {
-    if (this.done) return;
-    if (!this.res.write(chunk)) {
-      this.upRes?.pause();
-      this.res.once('drain', onClientDrain);
-    }
-  }
-
-  clientDrained(): void {
-    if (!this.done) this.upRes?.resume();
+  upstreamData(upRes: IncomingMessage, chunk: Buffer): void {
+    if (!this.done) forwardChunk(this.res, upRes, chunk);
   }
 
   upstreamEnd(): void {
@@ -226,28 +170,28 @@ class HttpInvocation {
 
   upstreamError(err: Error): void {
     if (this.done) return;
-    const { res } = this;
-    if (res.writableEnded || res.destroyed) return this.finish();
-    this.executor.deps.log.error('upstream request failed', { err });
-    sendInternalError(res, 500, '', formatDurationSeconds(this.ctx.startedAt, performance.now()));
-    this.finish();
+    if (this.res.writableEnded || this.res.destroyed) return this.finish();
+    this.fail(upstreamFailure(err));
   }
 
-  deadlineReached(): void {
-    this.timer = undefined;
+  /** Deadline: answer 504 and drop the upstream request. Client gone: release the upstream socket, answer nobody. */
+  abortCall(reason: AbortReason): void {
     if (this.done) return;
-    this.timedOut = true;
-    this.executor.deps.log.warn('upstream exceeded exec_timeout', { timeoutMs: this.ctx.timeoutMs });
-    sendInternalError(this.res, 504, '', formatDurationSeconds(this.ctx.startedAt, performance.now()));
-    this.upstream?.destroy();
-    this.req.resume();
-    this.finish();
+    if (reason instanceof DeadlineExceededError) {
+      this.timer = undefined;
+      this.fail(upstreamFailure(reason));
+      this.req.resume();
+    } else {
+      this.finish();
+    }
+    this.upstream?.destroy(reason);
   }
 
-  /** Client gone before the answer: release the upstream socket instead of reading a response nobody wants. */
-  clientClosed(): void {
-    if (this.res.writableFinished) return;
-    this.upstream?.destroy();
+  private fail(failure: WatchdogError): void {
+    const { log } = this.executor.deps;
+    if (failure.code === WATCHDOG_ERROR_CODES.execTimeout) log.warn('upstream exceeded exec_timeout', { timeoutMs: this.ctx.timeoutMs });
+    else log.error('upstream request failed', { code: failure.code, err: failure.cause });
+    sendInternalError(this.res, failure.statusCode, '', formatDurationSeconds(this.ctx.startedAt, performance.now()));
     this.finish();
   }
 
@@ -259,22 +203,6 @@ class HttpInvocation {
   }
 }
 
-function onClientClose(this: Tagged<ServerResponse>): void {
-  this[kInvocation]?.clientClosed();
-}
-
-function onClientDrain(this: Tagged<ServerResponse>): void {
-  this[kInvocation]?.clientDrained();
-}
-
-function onSmallBodyData(this: Tagged<IncomingMessage>, chunk: Buffer): void {
-  this[kInvocation]?.smallBodyData(chunk);
-}
-
-function onSmallBodyEnd(this: Tagged<IncomingMessage>): void {
-  this[kInvocation]?.smallBodyEnd();
-}
-
 function onUpstreamResponse(this: Tagged<ClientRequest>, upRes: IncomingMessage): void {
   this[kInvocation]?.upstreamResponse(upRes);
 }
@@ -284,7 +212,7 @@ function onUpstreamError(this: Tagged<ClientRequest>, err: Error): void {
 }
 
 function onUpstreamData(this: Tagged<IncomingMessage>, chunk: Buffer): void {
-  this[kInvocation]?.upstreamData(chunk);
+  this[kInvocation]?.upstreamData(this, chunk);
 }
 
 function onUpstreamEnd(this: Tagged<IncomingMessage>): void {
@@ -293,26 +221,4 @@ function onUpstreamEnd(this: Tagged<IncomingMessage>): void {
 
 function onUpstreamResponseError(this: Tagged<IncomingMessage>): void {
   this[kInvocation]?.upstreamResponseError();
-}
-
-function onDeadline(invocation: HttpInvocation): void {
-  invocation.deadlineReached();
-}
-
-/*
- * Header filtering on node's flat rawHeaders arrays ([name, value, name, value, ...]): keeps the client's spelling and
- * order and skips building a header object per request; http.request and writeHead both accept the flat form.
- */
-/** Removes hop-by-hop headers; returns the input itself when there is nothing to remove (the common case). */
-export function withoutHopByHop(rawHeaders: readonly string[]): string[] {
-  let kept: string[] | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) {
-      kept ??= rawHeaders.slice(0, i);
-    } else if (kept !== undefined) {
-      kept.push(name, rawHeaders[i + 1] as string);
-    }
-  }
-  return kept ?? (rawHeaders as string[]);
 }
