@@ -70,7 +70,8 @@ export function forwardResponseHeaders(upstream: HeaderRecord): Record<string, s
     out[name] = value;
   }
   if (connection !== undefined) {
-    for (const token of connectionTokens(connection)) delete out[token];
+    // `delete` turns the object into a slow dictionary for node's writeHead: only for a header actually there.
+    for (const token of connectionTokens(connection)) if (token in out) delete out[token];
   }
   return out;
 }
@@ -90,7 +91,12 @@ function dropConnectionListed(headers: string[], connection: string): void {
   }
 }
 
+/**
+ * The header names `Connection` lists beyond the hop-by-hop ones (already dropped). The usual value,
+ * `keep-alive` or `close`, yields none, so the common case does no further work.
+ */
 function connectionTokens(value: string | readonly string[]): string[] {
   const joined = typeof value === 'string' ? value : value.join(',');
-  return joined.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+  if (joined === 'keep-alive' || joined === 'close') return [];
+  return joined.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '' && !HOP_BY_HOP_HEADERS.has(t));
 }
