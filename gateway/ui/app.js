@@ -19,7 +19,7 @@ window.addEventListener('unhandledrejection', (event) => showError(pageError, ev
 
 const listStatus = byId('list-status');
 const listError = byId('list-error');
-const details = new DetailsPanel(refresh);
+const details = new DetailsPanel(refresh, exclusive);
 const invoke = new InvokePanel(() => details.name, refresh);
 const table = new FunctionsTable(byId('functions'), (name) => select(name));
 new DeployForm(async (name) => {
@@ -55,6 +55,13 @@ let loads = Promise.resolve();
 function refresh() {
   loads = loads.then(load);
   return loads;
+}
+
+/** Runs `task` in the same queue as the loads (after any running one, before the next); its outcome is the caller's. */
+function exclusive(task) {
+  const run = loads.then(task);
+  loads = run.catch(() => undefined);
+  return run;
 }
 
 async function poll() {

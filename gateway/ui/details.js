@@ -8,6 +8,7 @@ import { byId, clearError, h, keyValues, showError } from './dom.js';
 export class DetailsPanel {
   #name;
   #onChanged;
+  #exclusive;
   #section = byId('details');
   #heading = byId('details-heading');
   #body = byId('details-body');
@@ -15,9 +16,14 @@ export class DetailsPanel {
   #replicas = byId('scale-replicas');
   #scaleResult = byId('scale-result');
 
-  /** `onChanged()` runs after a scale or a delete, so the list refreshes at once. */
-  constructor(onChanged) {
+  /**
+   * `onChanged()` runs after a scale or a delete, so the list refreshes at once. `exclusive(task)` runs the
+   * task between the page's loads, never during one: a delete then cannot race a load that is about to read
+   * the function it removes (a stray 404 in the page).
+   */
+  constructor(onChanged, exclusive = (task) => task()) {
     this.#onChanged = onChanged;
+    this.#exclusive = exclusive;
     byId('scale-form').addEventListener('submit', (event) => {
       event.preventDefault();
       void this.#scale();
@@ -110,8 +116,10 @@ export class DetailsPanel {
     if (name === undefined || !window.confirm(`Delete function ${name}? Its replicas are stopped and removed.`)) return;
     clearError(this.#error);
     try {
-      await deleteFunction(name);
-      this.hide();
+      await this.#exclusive(async () => {
+        await deleteFunction(name);
+        this.hide();
+      });
       await this.#onChanged();
     } catch (err) {
       showError(this.#error, err);
