@@ -122,6 +122,11 @@ export interface FunctionStatus {
   lastError?: FunctionLastError;
   /** Funtainer addition, cron functions only (GET /system/function/<name>): next and last tick. */
   schedule?: FunctionScheduleStatus;
+  /**
+   * Funtainer addition: sandbox settings the engine cannot apply to this function (`<code>: <why>`), e.g. the
+   * Swarm provider on Docker 20.10 (docs/swarm.md). Absent when the sandbox is complete.
+   */
+  warnings?: string[];
 }
 
 /**

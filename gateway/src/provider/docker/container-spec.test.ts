@@ -1,6 +1,7 @@
 import t from 'tap';
 import { FunctionDeploymentSchema } from '@funtainer/core/contracts';
-import { buildContainerCreateOptions, containerEnv, effectiveUser, functionTimeoutMs, type ContainerSettings } from './container-spec.js';
+import { containerEnv, effectiveUser, functionTimeoutMs } from '../replica-rules.js';
+import { buildContainerCreateOptions, type ContainerSettings } from './container-spec.js';
 
 const settings: ContainerSettings = {
   network: 'funtainer-functions', secretsHostDir: '/var/lib/funtainer/secrets', scope: 'default', defaultTimeoutMs: 30_000,

@@ -111,3 +111,12 @@ export async function withDeadline<T>(ms: number, what: string, run: (signal: Ab
     clearTimeout(timer);
   }
 }
+
+/** One bounded engine call, its failure mapped once; a not-found is left as it is for the caller to read. */
+export async function engineCall<T>(timeoutMs: number, what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    return await withDeadline(timeoutMs, what, run);
+  } catch (err) {
+    throw isNotFound(err) ? err : mapDockerError(err, what);
+  }
+}

@@ -20,7 +20,7 @@ import { KeyedLock, Semaphore } from './concurrency.js';
 import { handleContainerEvent } from './container-event-handler.js';
 import { followContainerEvents } from './container-events.js';
 import { ConvergeQueue } from './converge-queue.js';
-import { functionTimeoutMs } from './container-spec.js';
+import { functionTimeoutMs } from '../replica-rules.js';
 import { resolveDockerProviderOptions, type DockerProviderOptions, type ResolvedDockerProviderOptions } from './docker-provider-options.js';
 import { FunctionStore } from './function-store.js';
 import { functionStatus, startFailure } from './function-health.js';

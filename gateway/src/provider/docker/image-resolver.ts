@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { engineMessage, imagePullError, isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
-import type { ImageFacts } from './container-spec.js';
+import type { ImageFacts } from '../replica-rules.js';
 import type { ProviderLogger } from './docker-provider-options.js';
 import { registryOf } from '@funtainer/core/image-ref';
 import { pullDecision, type ImagePolicy } from './image-policy.js';

@@ -15,7 +15,7 @@
 import type { FunctionDeployment } from '@funtainer/core/contracts';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { ProviderLogger } from './docker-provider-options.js';
-import type { ImageFacts } from './container-spec.js';
+import type { ImageFacts } from '../replica-rules.js';
 import type { ImageResolver } from './image-resolver.js';
 import type { ObservedReplica, ReplicaEngine } from './replica-engine.js';
 import type { Replica, ReplicaSet } from './replica-set.js';

@@ -8,7 +8,7 @@ import type { FunctionPhase } from '@funtainer/core/contracts';
 import type { FuntainerError } from '@funtainer/core/errors';
 import type { QualifiedName } from '@funtainer/core/names';
 import type { Endpoint } from '../provider.js';
-import type { ImageFacts } from './container-spec.js';
+import type { ImageFacts } from '../replica-rules.js';
 import type { ReplicaIdentity, StoredDefinition } from './labels.js';
 
 export type ReplicaState = 'starting' | 'ready' | 'draining' | 'paused';

@@ -18,8 +18,8 @@ import type { FunctionDeployment } from '@funtainer/core/contracts';
 import { FuntainerError } from '@funtainer/core/errors';
 import { isValidName, type QualifiedName } from '@funtainer/core/names';
 import { functionKey } from '../function-spec.js';
+import { SECRETS_MOUNT_PATH } from '../replica-rules.js';
 
-export const SECRETS_MOUNT_PATH = '/var/openfaas/secrets';
 export const MOUNTS_DIR = '.mounts';
 
 /** One function generation within one provider scope. */

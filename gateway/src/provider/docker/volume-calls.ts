@@ -3,14 +3,10 @@
  * deadline and mapped to a FuntainerError once, a not-found left as it is for the caller to read.
  */
 import type Docker from 'dockerode';
-import { isNotFound, mapDockerError, withDeadline } from './docker-errors.js';
+import { engineCall, isNotFound } from './docker-errors.js';
 
-export async function volumeCall<T>(timeoutMs: number, what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await withDeadline(timeoutMs, what, () => run());
-  } catch (err) {
-    throw isNotFound(err) ? err : mapDockerError(err, what);
-  }
+export function volumeCall<T>(timeoutMs: number, what: string, run: () => Promise<T>): Promise<T> {
+  return engineCall(timeoutMs, what, () => run());
 }
 
 /** Removes a volume; one already gone is fine (another gateway, or an earlier try, removed it). */
