@@ -52,7 +52,7 @@ engine_up() {
   mkdir -p "$dir/data" "$dir/exec"
   if dk "$n" version >/dev/null 2>&1; then return 0; fi
   # A UTS namespace of its own so each engine reports its own hostname (swarm node names).
-  setsid unshare --uts sh -c "hostname fsw-$n && exec nsenter --net=/var/run/netns/fsw-$n dockerd \
+  setsid unshare --uts sh -c "hostname fsw-$n && exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 nsenter --net=/var/run/netns/fsw-$n dockerd \
     --data-root '$dir/data' --exec-root '$dir/exec' --pidfile '$dir/dockerd.pid' -H '$(sock "$n")' \
     --bridge none --label funtainer.test.swarm=1" >"$dir/dockerd.log" 2>&1 </dev/null &
   wait_for "$START_TIMEOUT" "engine $n" dk "$n" version || { tail -5 "$dir/dockerd.log" >&2; return 1; }

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   FUNTAINER_ERR_FUNCTION_EXISTS: { status: 409, message: 'The function already exists' },
   FUNTAINER_ERR_SECRET_NOT_FOUND: { status: 404, message: 'No such secret' },
   FUNTAINER_ERR_SECRET_EXISTS: { status: 409, message: 'The secret already exists' },
+  FUNTAINER_ERR_SECRET_IN_USE: { status: 409, message: 'The secret is listed by functions (Swarm provider)' },
   FUNTAINER_ERR_NAMESPACE_NOT_FOUND: { status: 404, message: 'No such namespace' },
   FUNTAINER_ERR_NAMESPACE_EXISTS: { status: 409, message: 'The namespace already exists' },
   FUNTAINER_ERR_NAMESPACE_NOT_EMPTY: { status: 409, message: 'The namespace still has functions' },

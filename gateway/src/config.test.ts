@@ -40,3 +40,9 @@ t.test('metrics: own bind address (default: bind_address) and optional basic aut
   t.notOk(JSON.stringify(describeConfig(c)).includes('scrape-secret'), 'the metrics password is not described');
   t.throws(() => loadConfig({ metrics_basic_auth_user: 'prom' }), /metrics_basic_auth_user and metrics_basic_auth_password: set both or neither/);
 });
+
+t.test('provider: docker by default, swarm on request, anything else refused', async (t) => {
+  t.equal(loadConfig({}).provider, 'docker');
+  t.equal(loadConfig({ provider: 'swarm' }).provider, 'swarm');
+  t.throws(() => loadConfig({ provider: 'kubernetes' }), /provider/);
+});

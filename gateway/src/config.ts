@@ -12,6 +12,10 @@ import { FuntainerError } from '@funtainer/core/errors';
 import { DEFAULT_NAMESPACE, isValidName } from '@funtainer/core/names';
 import { IMAGE_PULL_POLICIES } from './provider/docker/image-policy.js';
 
+/** Which engine runs the functions: one Docker host, or a Docker Swarm (its manager's API). */
+export const PROVIDERS = ['docker', 'swarm'] as const;
+export type ProviderKind = (typeof PROVIDERS)[number];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
@@ -40,6 +44,7 @@ export const GatewayEnvSchema = z
     max_queue_per_function: envInt(100),
     default_max_concurrency: envInt(0),
     service_count_interval: envDurationMs('5s'),
+    provider: z.enum(PROVIDERS).default('docker'),
     docker_host: optionalString,
     functions_network: z.string().default('funtainer-functions'),
     functions_scope: optionalString,
@@ -86,6 +91,8 @@ export const GatewayEnvSchema = z
     maxQueuePerFunction: env.max_queue_per_function,
     defaultMaxConcurrency: env.default_max_concurrency,
     serviceCountIntervalMs: env.service_count_interval,
+    /** docker: one engine (docker/); swarm: a service per function on a Swarm manager (swarm/). */
+    provider: env.provider,
     dockerHost: env.docker_host,
     functionsNetwork: env.functions_network,
     functionsScope: env.functions_scope,

@@ -1,5 +1,5 @@
 /**
- * Composition root: config → Docker provider → credentials → buildGateway → listen; SIGTERM/SIGINT drain.
+ * Composition root: config → provider (Docker or Swarm) → credentials → buildGateway → listen; SIGTERM/SIGINT drain.
  * The only gateway module that touches process.*.
  */
 import { Registry } from 'prom-client';
@@ -9,7 +9,7 @@ import { buildGateway, type Gateway } from './app.js';
 import { describeConfig, loadConfig } from './config.js';
 import { resolveCredentials } from './credentials.js';
 import { dockerClientFor } from './docker-connection.js';
-import { DockerProvider } from './provider/docker/docker-provider.js';
+import { createProvider } from './provider/create-provider.js';
 import { loadAutoscalingConfig } from './autoscaler/autoscaling-config.js';
 import { createExtensions } from './extensions.js';
 
@@ -23,19 +23,10 @@ process.on('unhandledRejection', (err) => {
 
 let gateway: Gateway | undefined;
 const docker = dockerClientFor(config.dockerHost);
-const provider = await DockerProvider.create({
-  ...(docker ? { docker } : {}),
-  ...(config.secretsDir ? { secretsDir: config.secretsDir } : {}),
-  network: config.functionsNetwork,
-  ...(config.gatewayContainer ? { gatewayContainer: config.gatewayContainer } : {}),
-  // Gateways sharing a scope share functions; other scopes on the same engine are invisible to this one.
-  ...(config.functionsScope ? { extraLabels: { 'com.funtainer.scope-name': config.functionsScope } } : {}),
-  // One timeout per function: without a label the watchdog gets the gateway's own upstream_timeout.
-  defaultTimeoutMs: config.upstreamTimeoutMs,
-  imagePolicy: config.imagePolicy,
-  // Late-bound: the provider drains a replica until the gateway has no request open to it.
-  inFlight: (endpointId) => gateway?.inFlight(endpointId) ?? 0,
+const provider = await createProvider(config, {
+  docker,
   logger: log.child({ component: 'provider' }),
+  inFlight: (endpointId) => gateway?.inFlight(endpointId) ?? 0,
 });
 await provider.start();
 

@@ -34,9 +34,7 @@ export async function* functionLogs(docker: Docker, engine: ReplicaEngine, query
   const all: LogEntry[] = [];
   for (const replica of replicas) for await (const entry of replicaLines(docker, fn, replica.id, query)) all.push(entry);
   all.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-  // `tail` is the function's last N lines, not N per replica (each replica was read with the same tail).
-  const shown = query.tail !== undefined && query.tail >= 0 ? all.slice(all.length - Math.min(query.tail, all.length)) : all;
-  for (const entry of shown) {
+  for (const entry of lastEntries(all, query.tail)) {
     if (query.signal.aborted) return;
     yield entry;
   }
@@ -68,6 +66,11 @@ async function* replicaLines(docker: Docker, fn: QualifiedName, id: string, quer
   } catch (err) {
     if (!query.signal.aborted) throw mapDockerError(err, 'read container logs');
   }
+}
+
+/** `tail` is the function's last N lines, not N per replica (each replica was read with the same tail). */
+export function lastEntries(sorted: readonly LogEntry[], tail: number | undefined): readonly LogEntry[] {
+  return tail !== undefined && tail >= 0 ? sorted.slice(sorted.length - Math.min(tail, sorted.length)) : sorted;
 }
 
 /** Splits a multiplexed log stream (8-byte frame headers: stream, 0, 0, 0, uint32 size) into text lines. */

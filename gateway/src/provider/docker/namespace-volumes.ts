@@ -11,7 +11,8 @@ import { removeVolumeIfPresent, volumeCall } from './volume-calls.js';
 import type { ProviderLogger } from './docker-provider-options.js';
 import { scopeFilters } from './scope.js';
 
-const NAMESPACE_LABELS = Object.freeze({
+/** Shared with the Swarm provider's records (swarm/namespace-configs.ts): one encoding of a namespace in labels. */
+export const NAMESPACE_LABELS = Object.freeze({
   /** Marks a volume as a namespace record; value = namespace name. */
   namespace: 'com.funtainer.internal.namespace',
   spec: 'com.funtainer.internal.namespace-spec',
@@ -46,12 +47,7 @@ export class NamespaceVolumes implements NamespaceRecords {
     const versions = (await this.#list()).get(namespace.name) ?? [];
     const revision = (versions[0]?.revision ?? 0) + 1;
     const volume = `funtainer-ns-${namespace.name}-r${revision}${this.nameSuffix}`;
-    const labels = {
-      ...this.extraLabels,
-      [NAMESPACE_LABELS.namespace]: namespace.name,
-      [NAMESPACE_LABELS.spec]: JSON.stringify({ labels: namespace.labels, annotations: namespace.annotations }),
-      [NAMESPACE_LABELS.revision]: String(revision),
-    };
+    const labels = { ...this.extraLabels, ...namespaceLabels(namespace), [NAMESPACE_LABELS.revision]: String(revision) };
     await volumeCall(this.engineTimeoutMs, 'store the namespace', () => this.docker.createVolume({ Name: volume, Labels: labels }));
     for (const old of versions) await removeVolumeIfPresent(this.docker, old.volume, this.engineTimeoutMs, 'remove a namespace record');
   }
@@ -81,12 +77,26 @@ export class NamespaceVolumes implements NamespaceRecords {
 }
 
 function parseNamespaceVolume(volume: string, labels: Record<string, string>): NamespaceVolume | undefined {
-  const name = labels[NAMESPACE_LABELS.namespace];
+  const namespace = parseNamespaceLabels(labels);
   const revision = Number(labels[NAMESPACE_LABELS.revision]);
-  if (!name || !Number.isInteger(revision)) return undefined;
+  if (!namespace || !Number.isInteger(revision)) return undefined;
+  return { volume, revision, namespace };
+}
+
+export function namespaceLabels(namespace: FunctionNamespace): Record<string, string> {
+  return {
+    [NAMESPACE_LABELS.namespace]: namespace.name,
+    [NAMESPACE_LABELS.spec]: JSON.stringify({ labels: namespace.labels, annotations: namespace.annotations }),
+  };
+}
+
+/** undefined when the labels are not a (valid) namespace record. */
+export function parseNamespaceLabels(labels: Record<string, string>): FunctionNamespace | undefined {
+  const name = labels[NAMESPACE_LABELS.namespace];
+  if (!name) return undefined;
   try {
     const spec = JSON.parse(labels[NAMESPACE_LABELS.spec] ?? '{}') as Partial<FunctionNamespace>;
-    return { volume, revision, namespace: { name, labels: { ...spec.labels }, annotations: { ...spec.annotations } } };
+    return { name, labels: { ...spec.labels }, annotations: { ...spec.annotations } };
   } catch {
     return undefined;
   }
