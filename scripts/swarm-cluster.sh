@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Several Docker machines on one: N Docker engines, each in a network namespace of its own joined to a test
 # bridge by a veth pair, with its own data-root, exec-root, pidfile, socket and hostname, joined into one swarm
-# (engine 1 the manager, the others workers). Traffic stays on the bridge (10.77.0.0/24) and loopback.
+# (engine 1 the manager, the others workers). Traffic stays on the bridge (10.77.<id>.0/24) and loopback.
 #   bash scripts/swarm-cluster.sh up [N=3]     → prints one line per engine: "<n> <socket> <address>"
 #   bash scripts/swarm-cluster.sh down         → stops the engines, removes namespaces, bridge and state
 #   bash scripts/swarm-cluster.sh load IMAGE…  → copies local images into every engine (no registry needed)
 # Needs root, dockerd, iproute2, iptables. Why nsenter --net and not `ip netns exec`: the latter also remounts
 # /sys for the namespace, which hides the cgroup mounts dockerd needs ("Devices cgroup isn't mounted").
 set -euo pipefail
-ROOT="${FUNTAINER_SWARM_ROOT:-/var/lib/funtainer/swarm}"
-BRIDGE=fswbr0
-NET=10.77.0
+# FUNTAINER_SWARM_ID (0-9) picks one of ten clusters that can run side by side: its own names, subnet and state.
+ID="${FUNTAINER_SWARM_ID:-0}"
+[[ "$ID" =~ ^[0-9]$ ]] || { echo "FUNTAINER_SWARM_ID must be a digit 0-9" >&2; exit 2; }
+P=fsw; [[ "$ID" == 0 ]] || P="fsw$ID"
+ROOT="${FUNTAINER_SWARM_ROOT:-/var/lib/funtainer/swarm$([[ "$ID" == 0 ]] || echo "-$ID")}"
+BRIDGE="${P}br0"
+NET="10.77.$ID"
 START_TIMEOUT="${SWARM_START_TIMEOUT:-60}"
 
 log() { echo "[swarm] $*" >&2; }
@@ -33,15 +37,15 @@ network_up() {
   iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
   local n
   for n in $(seq 1 "$1"); do
-    local ns="fsw-$n"
+    local ns="$P-$n"
     ip netns list | grep -qw "$ns" || ip netns add "$ns"
-    if ! ip link show "fsw$n-h" >/dev/null 2>&1; then
-      ip link add "fsw$n-h" type veth peer name "fsw$n-n"
-      ip link set "fsw$n-n" netns "$ns"
+    if ! ip link show "$P$n-h" >/dev/null 2>&1; then
+      ip link add "$P$n-h" type veth peer name "$P$n-n"
+      ip link set "$P$n-n" netns "$ns"
     fi
-    ip link set "fsw$n-h" master "$BRIDGE" up
-    ip -n "$ns" addr show dev "fsw$n-n" | grep -q "$NET.1$n/" || ip -n "$ns" addr add "$NET.1$n/24" dev "fsw$n-n"
-    ip -n "$ns" link set "fsw$n-n" up
+    ip link set "$P$n-h" master "$BRIDGE" up
+    ip -n "$ns" addr show dev "$P$n-n" | grep -q "$NET.1$n/" || ip -n "$ns" addr add "$NET.1$n/24" dev "$P$n-n"
+    ip -n "$ns" link set "$P$n-n" up
     ip -n "$ns" link set lo up
     ip -n "$ns" route replace default via "$NET.1"
   done
@@ -52,7 +56,7 @@ engine_up() {
   mkdir -p "$dir/data" "$dir/exec"
   if dk "$n" version >/dev/null 2>&1; then return 0; fi
   # A UTS namespace of its own so each engine reports its own hostname (swarm node names).
-  setsid unshare --uts sh -c "hostname fsw-$n && exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 nsenter --net=/var/run/netns/fsw-$n dockerd \
+  setsid unshare --uts sh -c "hostname fsw-$n && exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 nsenter --net=/var/run/netns/$P-$n dockerd \
     --data-root '$dir/data' --exec-root '$dir/exec' --pidfile '$dir/dockerd.pid' -H '$(sock "$n")' \
     --bridge none --label funtainer.test.swarm=1" >"$dir/dockerd.log" 2>&1 </dev/null &
   wait_for "$START_TIMEOUT" "engine $n" dk "$n" version || { tail -5 "$dir/dockerd.log" >&2; return 1; }
@@ -96,7 +100,7 @@ down() {
     while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && (( $(date +%s) < until )); do sleep 0.2; done
     [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
   done
-  for n in $(ip netns list | awk '/^fsw-[0-9]+/ {print $1}'); do ip netns delete "$n"; done
+  for n in $(ip netns list | awk -v p="^$P-[0-9]+" '$0 ~ p {print $1}'); do ip netns delete "$n"; done
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE"
   iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
   # Engine state (images, swarm keys) is left for a faster next `up` unless asked.
