@@ -33,8 +33,18 @@ export function swarmUnavailableReason(): string | undefined {
   return undefined;
 }
 
-export async function startSwarmCluster(size = 3): Promise<SwarmCluster> {
-  const { stdout } = await run('bash', [SCRIPT, 'up', String(size)], { timeout: 180_000 });
+export interface SwarmClusterOptions {
+  /**
+   * FUNTAINER_SWARM_ID of scripts/swarm-cluster.sh (0-9): its own names, subnet and state, so clusters of
+   * several runs coexist. @defaultValue the environment's FUNTAINER_SWARM_ID, else 0
+   */
+  readonly id?: number;
+}
+
+export async function startSwarmCluster(size = 3, options: SwarmClusterOptions = {}): Promise<SwarmCluster> {
+  const env = options.id === undefined ? process.env : { ...process.env, FUNTAINER_SWARM_ID: String(options.id) };
+  const script = (args: readonly string[], timeout: number) => run('bash', [SCRIPT, ...args], { timeout, env });
+  const { stdout } = await script(['up', String(size)], 180_000);
   const engines = stdout.trim().split('\n').map((line): SwarmEngine => {
     const [index, host, address] = line.split(' ') as [string, string, string];
     return {
@@ -47,7 +57,7 @@ export async function startSwarmCluster(size = 3): Promise<SwarmCluster> {
   if (manager === undefined) throw new Error(`swarm-cluster.sh up printed no engines: ${stdout}`);
   return {
     engines, manager,
-    load: async (...images) => void (await run('bash', [SCRIPT, 'load', ...images], { timeout: 300_000 })),
-    down: async () => void (await run('bash', [SCRIPT, 'down'], { timeout: 120_000 })),
+    load: async (...images) => void (await script(['load', ...images], 300_000)),
+    down: async () => void (await script(['down'], 120_000)),
   };
 }
