@@ -2,7 +2,7 @@
  * The under-load proofs of the Swarm provider as they run INSIDE a load-generator container on the functions'
  * overlay of the test swarm (started by test/swarm-load.test.ts, which reads this file's TAP). Everything goes
  * through a real gateway (gateway/dist/main.js, provider=swarm) in another container on that overlay; the
- * manager's socket is mounted only to see where Swarm placed the tasks.
+ * manager's socket is mounted to see where Swarm placed the tasks and to change a service behind the gateway's back.
  */
 import Docker from 'dockerode';
 import t from 'tap';
@@ -96,5 +96,20 @@ t.test('scale 3 → 1 → 3 under load: 0 failed requests', async (t) => {
   });
   t.comment(`scale 3 → 1 → 3: ${result.ok} calls served`);
   t.ok(result.ok > 100, 'the load ran throughout');
+  t.same(result.failures, [], '0 failed requests');
+});
+
+// Another gateway (or an operator) scales the service: this gateway is not told and learns it from its polling
+// only, while Swarm stops two tasks (their watchdogs drain; a refused connect is retried on another replica).
+t.test('a scale made elsewhere (straight through the engine) under load: 0 failed requests', async (t) => {
+  const [listed] = await docker.listServices({ filters: { label: [`com.funtainer.function=${service}`] } });
+  if (!listed) return t.fail('the function has no service');
+  const result = await underLoad(async () => {
+    const handle = docker.getService(listed.ID);
+    const info = (await handle.inspect()) as { Version: { Index: number }; Spec: Docker.ServiceSpec };
+    await handle.update({ ...info.Spec, version: info.Version.Index, Mode: { Replicated: { Replicas: 1 } } });
+    await waitFor(async () => (await available()) === 1 && (await runningTasks()).length === 1, 'one replica left', 60_000, 250);
+  });
+  t.comment(`scale 3 → 1 elsewhere: ${result.ok} calls served`);
   t.same(result.failures, [], '0 failed requests');
 });
