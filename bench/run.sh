@@ -2,7 +2,7 @@
 # `npm run bench`: every benchmark, each reporting ratios measured in one run (the machine is noisy; compare
 # figures only within a run). Not a test: nothing here passes or fails on a number.
 #
-#   bash bench/run.sh [watchdog] [gateway] [async] [coldstart] [openfaas] [soak]   (default: all but soak, 10 min)
+#   bash bench/run.sh [watchdog] [gateway] [async] [coldstart] [openfaas] [soak] [swarm]   (default: all but soak and swarm)
 #   bash bench/run.sh soak [--minutes N]   (`npm run bench -- soak --minutes 3` for a shorter soak)
 # openfaas: side by side with OpenFaaS's binaries from OPENFAAS_BIN (bench/README.md); OPENFAAS_BENCH_ARGS is
 # passed to bench/openfaas.mjs, e.g. OPENFAAS_BENCH_ARGS='--duration 3s --connections 16'.
@@ -51,6 +51,11 @@ fi
 if want coldstart; then
   echo; echo "==== cold start through the gateway (paused, removed) vs raw Docker; scale-up reaction"
   node bench/coldstart.mjs --tries 20
+fi
+
+if want swarm; then
+  echo; echo "==== swarm: cold start from 0 through a Swarm gateway vs raw service create; data path Swarm ÷ Docker"
+  FUNTAINER_SWARM_ID="${FUNTAINER_SWARM_ID:-2}" node bench/swarm.mjs
 fi
 
 if want openfaas; then
