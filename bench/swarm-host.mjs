@@ -64,7 +64,11 @@ export async function main({ tries, duration, connections }) {
     Object.assign(results, JSON.parse(/^RESULT (.*)$/m.exec(stdout)?.[1] ?? '{}'));
     results.coldVsRaw = Math.round((results.coldStartP50Ms / results.rawServiceCreateP50Ms) * 100) / 100;
 
-    // 3: the data path, both functions on this machine (the Swarm one on the manager, beside its gateway).
+    // 3: scale-up reaction, by a gateway of its own in that namespace.
+    const reacted = await inNetns(swarmPid, ['node', SELF], { ...env, BENCH_INSIDE: 'reaction', BENCH_NETWORK: network, BENCH_MANAGER: socket });
+    Object.assign(results, JSON.parse(/^RESULT (.*)$/m.exec(reacted.stdout)?.[1] ?? '{}'));
+
+    // 4: the data path, both functions on this machine (the Swarm one on the manager, beside its gateway).
     const warm = `warm-${runId}`;
     await inNetns(swarmPid, ['node', SELF], { ...env, BENCH_INSIDE: 'deploy', BENCH_FUNCTION: warm, BENCH_CONSTRAINT: 'node.role==manager' });
     await inNetns(dockerPid, ['node', SELF], { ...env, BENCH_INSIDE: 'deploy', BENCH_FUNCTION: warm });
@@ -79,7 +83,7 @@ export async function main({ tries, duration, connections }) {
     const mean = (list) => Math.round(list.reduce((sum, r) => sum + r.rps, 0) / list.length);
     results.dataPath = { swarmRps: mean(rounds.swarm), dockerRps: mean(rounds.docker), rounds };
     results.dataPath.swarmVsDocker = Math.round((results.dataPath.swarmRps / results.dataPath.dockerRps) * 100) / 100;
-    results.targets = { coldStartP50Ms: '≤ 1500', swarmVsDocker: '≥ 0.8' };
+    results.targets = { coldStartP50Ms: '≤ 1500', reactionMs: '≤ 10000', swarmVsDocker: '≥ 0.8' };
   } finally {
     await cleanup(manager, label, scope);
     await cluster.down();

@@ -8,12 +8,13 @@
  *   1. cold start from 0 replicas through the gateway (provider=swarm): scaled to 0, then one request → 200;
  *   2. beside it, raw Swarm: `docker service create` (the provider's own service spec, through the API) → the
  *      task's first 200 on its overlay address, polled at the same pace; 1 and 2 interleaved, p50 over the tries;
- *   3. the data path: wrk through a gateway on Swarm (→ a task on the overlay) ÷ the same through a gateway on the
+ *   3. scale-up reaction: a load step → the second task serving (autoscaler on in-process counters, 1 s ticks);
+ *   4. the data path: wrk through a gateway on Swarm (→ a task on the overlay) ÷ the same through a gateway on the
  *      Docker provider (→ a container on its bridge), both gateways in a container, wrk on the container's
  *      loopback. Both functions run on the same machine; the Swarm side pays the overlay and the extra engines.
  * Overlay addresses are reachable only from a container on the overlay, so every client here runs in the
- * gateway container's network namespace (`nsenter --net`): this file re-runs itself there (1, 2 and
- * deploying the warm functions of 3; bench/swarm-host.mjs sets up both sides) and wrk runs there for 3. Traffic stays inside the harness's namespaces. Needs root, npm run build, wrk.
+ * gateway container's network namespace (`nsenter --net`): this file re-runs itself there (1, 2, 3 and
+ * deploying the warm functions of 4; bench/swarm-host.mjs sets up both sides) and wrk runs there for 4. Traffic stays inside the harness's namespaces. Needs root, npm run build, wrk.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -115,7 +116,56 @@ async function deployWarm() {
   await until(async () => (await status(`${gateway}/function/${name}`)) === 200, 'the warm function to serve');
 }
 
-if (process.env.BENCH_INSIDE === 'cold') {
+/**
+ * Inside the Swarm gateway's network namespace: scale-up reaction. A gateway of its own, in this process, with
+ * the Swarm provider and the autoscaler on its in-process counters (1 s ticks, no Redis: it leads alone); a
+ * load step of 8 back-to-back clients → the second task serving.
+ */
+async function reaction() {
+  const { BENCH_IMAGE: image, BENCH_NETWORK: network, BENCH_MANAGER: managerSocket, BENCH_RUN: runId } = process.env;
+  const Docker = (await import('dockerode')).default;
+  const { Registry } = await import('prom-client');
+  const { FunctionDeploymentSchema } = await import('@funtainer/core/contracts');
+  const { buildGateway } = await import('@funtainer/gateway/app');
+  const { loadConfig } = await import('@funtainer/gateway/config');
+  const { SwarmProvider } = await import('@funtainer/gateway/provider/swarm/swarm-provider');
+  const { createAutoscaling } = await import('@funtainer/gateway/autoscaler/autoscaling');
+  const { loadAutoscalingConfig } = await import('@funtainer/gateway/autoscaler/autoscaling-config');
+  const provider = await SwarmProvider.create({ docker: new Docker({ socketPath: managerSocket }), network, extraLabels: { 'funtainer.bench': runId } });
+  await provider.start();
+  const registry = new Registry();
+  const config = loadConfig({ port: '8090', metrics_port: '0', bind_address: '127.0.0.1', basic_auth: 'false', state_dir: '/tmp/funtainer-bench-swarm' });
+  const scaling = createAutoscaling({ config: loadAutoscalingConfig({ autoscaler_metrics_source: 'local', autoscaler_interval: '1s' }), provider, registry });
+  const gateway = await buildGateway({ provider, config, registry, wakeFunction: (fn) => scaling.waker.wake(fn), manualScale: scaling.manualScale });
+  const fn = { name: `hot-${runId}`, namespace: 'openfaas-fn' };
+  let loading = true;
+  let load;
+  try {
+    await gateway.listen();
+    await provider.deploy(FunctionDeploymentSchema.parse({ service: fn.name, image, labels: { 'com.openfaas.scale.target': '5', 'com.openfaas.scale.max': '4' } }));
+    const url = `http://127.0.0.1:8090/function/${fn.name}`;
+    await until(async () => (await status(url)) === 200, 'the hot function to serve');
+    scaling.start();
+    await sleep(3_000); // a few quiet ticks first
+    const t0 = performance.now();
+    load = Promise.all(Array.from({ length: 8 }, async () => {
+      while (loading) await status(url);
+    }));
+    await until(() => (provider.endpoints(fn)?.length ?? 0) >= 2, 'a second task serving', DEADLINE_MS, 50);
+    console.log(`RESULT ${JSON.stringify({ reaction: { secondReplicaServingMs: round(performance.now() - t0), targetMs: 10_000 } })}`);
+  } finally {
+    loading = false;
+    await load;
+    await scaling.close();
+    await provider.remove(fn).catch(() => undefined);
+    await gateway.close();
+    await provider.close();
+  }
+}
+
+if (process.env.BENCH_INSIDE === 'reaction') {
+  await reaction();
+} else if (process.env.BENCH_INSIDE === 'cold') {
   await inside();
 } else if (process.env.BENCH_INSIDE === 'deploy') {
   await deployWarm();
