@@ -5,7 +5,8 @@
 #
 # Idempotent. In order, and only where needed:
 #   1. installs the Debian packages the project needs (apt-get, as root), including chromium for the
-#      web UI's browser test (test/ui-browser.test.ts drives it with playwright-core);
+#      web UI's browser test (test/ui-browser.test.ts drives it with playwright-core) and docker-registry (the
+#      Distribution registry the Swarm tests push to and pull from);
 #   2. starts dockerd in the background (log: $STATE_DIR/log/dockerd.log);
 #   3. starts a local Redis on 127.0.0.1:6379 (data: $STATE_DIR/redis, AOF on, noeviction);
 #   4. checks the Prometheus / Alertmanager binaries (tests start their own servers);
@@ -54,8 +55,9 @@ declare -A PKG_PROBE=(
   [curl]=curl
   [iproute2]=ip
   [chromium]=/usr/bin/chromium
+  [docker-registry]=docker-registry
 )
-PKG_ORDER=(docker.io redis-server prometheus prometheus-alertmanager wrk busybox-static docker-compose curl iproute2 chromium)
+PKG_ORDER=(docker.io redis-server prometheus prometheus-alertmanager wrk busybox-static docker-compose curl iproute2 chromium docker-registry)
 
 pkg_present() {
   local pkg=$1 probe=${PKG_PROBE[$1]}

@@ -5,6 +5,8 @@
 #   bash scripts/swarm-cluster.sh up [N=3]     → prints one line per engine: "<n> <socket> <address>"
 #   bash scripts/swarm-cluster.sh down         → stops the engines, removes namespaces, bridge and state
 #   bash scripts/swarm-cluster.sh load IMAGE…  → copies local images into every engine (no registry needed)
+#   bash scripts/swarm-cluster.sh registry     → starts a Distribution registry (Debian's docker-registry) on
+#                                                the bridge, 10.77.<id>.1:5000, storage in a temp dir; prints it
 # Needs root, dockerd, iproute2, iptables. Why nsenter --net and not `ip netns exec`: the latter also remounts
 # /sys for the namespace, which hides the cgroup mounts dockerd needs ("Devices cgroup isn't mounted").
 set -euo pipefail
@@ -16,6 +18,12 @@ ROOT="${FUNTAINER_SWARM_ROOT:-/var/lib/funtainer/swarm$([[ "$ID" == 0 ]] || echo
 BRIDGE="${P}br0"
 NET="10.77.$ID"
 START_TIMEOUT="${SWARM_START_TIMEOUT:-60}"
+# The registry listens on the bridge's host address: every engine reaches it (plain HTTP, so each engine lists
+# it as insecure), nothing outside the bridge and the host does.
+REGISTRY="$NET.1:5000"
+# Without a registry the engines must not try to pull task images (each try waits ~20 s for a registry that
+# is not there) and use the images `load` copied in; with FUNTAINER_SWARM_PULL=1 they pull, from the registry.
+PULL="${FUNTAINER_SWARM_PULL:-0}"
 
 log() { echo "[swarm] $*" >&2; }
 sock() { echo "unix://$ROOT/$1/docker.sock"; }
@@ -54,11 +62,17 @@ network_up() {
 engine_up() {
   local n=$1 dir="$ROOT/$1"
   mkdir -p "$dir/data" "$dir/exec"
-  if dk "$n" version >/dev/null 2>&1; then return 0; fi
+  if dk "$n" version >/dev/null 2>&1; then
+    [[ "$(cat "$dir/pull" 2>/dev/null || echo 0)" == "$PULL" ]] && return 0 # no file: started offline
+    log "engine $n runs with another FUNTAINER_SWARM_PULL: restarting it"
+    engine_stop "$dir"
+  fi
+  echo "$PULL" >"$dir/pull"
+  local offline=1; [[ "$PULL" == 1 ]] && offline=0
   # A UTS namespace of its own so each engine reports its own hostname (swarm node names).
-  setsid unshare --uts sh -c "hostname fsw-$n && exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 nsenter --net=/var/run/netns/$P-$n dockerd \
+  setsid unshare --uts sh -c "hostname fsw-$n && exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=$offline nsenter --net=/var/run/netns/$P-$n dockerd \
     --data-root '$dir/data' --exec-root '$dir/exec' --pidfile '$dir/dockerd.pid' -H '$(sock "$n")' \
-    --bridge none --label funtainer.test.swarm=1" >"$dir/dockerd.log" 2>&1 </dev/null &
+    --bridge none --label funtainer.test.swarm=1 --insecure-registry '$REGISTRY'" >"$dir/dockerd.log" 2>&1 </dev/null &
   wait_for "$START_TIMEOUT" "engine $n" dk "$n" version || { tail -5 "$dir/dockerd.log" >&2; return 1; }
 }
 
@@ -86,8 +100,46 @@ up() {
   for n in $(seq 1 "$count"); do echo "$n $(sock "$n") $NET.1$n"; done
 }
 
+engine_stop() { # the engine's directory; SIGTERM, then SIGKILL after 20 s
+  local pid; pid="$(cat "$1/dockerd.pid" 2>/dev/null || true)"
+  [[ -n "$pid" ]] || return 0
+  kill "$pid" 2>/dev/null || true
+  local until=$(( $(date +%s) + 20 ))
+  while kill -0 "$pid" 2>/dev/null && (( $(date +%s) < until )); do sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+registry_up() {
+  local dir="$ROOT/registry"
+  mkdir -p "$dir"
+  if ! curl -fsS -m 2 "http://$REGISTRY/v2/" >/dev/null 2>&1; then
+    # Storage is a fresh temp dir each time: a run never sees images an earlier run pushed.
+    local storage; storage="$(mktemp -d /tmp/funtainer-registry-$ID.XXXXXX)"
+    echo "$storage" >"$dir/storage"
+    cat >"$dir/config.yml" <<EOF
+version: 0.1
+log: { level: warn }
+storage: { filesystem: { rootdirectory: $storage }, delete: { enabled: true } }
+http: { addr: $REGISTRY }
+EOF
+    setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
+    echo $! >"$dir/registry.pid"
+    wait_for "$START_TIMEOUT" "the registry on $REGISTRY" curl -fsS -m 2 "http://$REGISTRY/v2/" || { tail -5 "$dir/registry.log" >&2; return 1; }
+  fi
+  echo "$REGISTRY"
+}
+
+registry_down() {
+  local dir="$ROOT/registry"
+  [[ -f "$dir/registry.pid" ]] || return 0
+  kill "$(cat "$dir/registry.pid")" 2>/dev/null || true
+  [[ -f "$dir/storage" ]] && rm -rf "$(cat "$dir/storage")"
+  rm -f "$dir/registry.pid" "$dir/storage"
+}
+
 down() {
   local dir n
+  registry_down
   for dir in "$ROOT"/*/; do
     [[ -f "$dir/dockerd.pid" ]] || continue
     local pid; pid="$(cat "$dir/dockerd.pid" 2>/dev/null || true)"
@@ -111,7 +163,7 @@ down() {
 load() {
   local tar n; tar="$(mktemp)"
   docker save -o "$tar" "$@"
-  for n in $(ls "$ROOT" 2>/dev/null); do dk "$n" version >/dev/null 2>&1 && dk "$n" load -q -i "$tar" >/dev/null; done
+  for n in $(ls "$ROOT" 2>/dev/null | grep -x '[0-9]*'); do dk "$n" version >/dev/null 2>&1 && dk "$n" load -q -i "$tar" >/dev/null; done
   rm -f "$tar"
 }
 
@@ -119,5 +171,6 @@ case "${1:-}" in
   up) up "${2:-3}" ;;
   down) down ;;
   load) shift; load "$@" ;;
-  *) echo "usage: $0 up [N] | down | load IMAGE…" >&2; exit 2 ;;
+  registry) registry_up ;;
+  *) echo "usage: $0 up [N] | down | load IMAGE… | registry" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 /**
  * Three Docker machines on one (scripts/swarm-cluster.sh): engines in network namespaces of their own on a test
  * bridge, joined into one swarm. Tests get a `docker` runner per engine; the cluster is torn down in teardown.
+ * `id` picks one of the script's side-by-side clusters (FUNTAINER_SWARM_ID: its own names, subnet and state).
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface SwarmCluster {
   readonly manager: SwarmEngine;
   /** Copies images from the host engine into every engine (no registry involved). */
   load(...images: string[]): Promise<void>;
+  /** Starts the cluster's registry (plain HTTP on the bridge, every engine trusts it); resolves to its `host:port`. */
+  registry(): Promise<string>;
   down(): Promise<void>;
 }
 
@@ -34,18 +37,21 @@ export function swarmUnavailableReason(): string | undefined {
 }
 
 export interface SwarmClusterOptions {
-  /**
-   * FUNTAINER_SWARM_ID of scripts/swarm-cluster.sh (0-9): its own names, subnet and state, so clusters of
-   * several runs coexist. @defaultValue the environment's FUNTAINER_SWARM_ID, else 0
-   */
+  /** FUNTAINER_SWARM_ID of scripts/swarm-cluster.sh, 0-9. @defaultValue 0 (or the caller's FUNTAINER_SWARM_ID) */
   readonly id?: number;
+  /** Engines pull task images (from the cluster's registry); otherwise they only use images `load` copied in. */
+  readonly pull?: boolean;
 }
 
 export async function startSwarmCluster(size = 3, options: SwarmClusterOptions = {}): Promise<SwarmCluster> {
-  const env = options.id === undefined ? process.env : { ...process.env, FUNTAINER_SWARM_ID: String(options.id) };
-  const script = (args: readonly string[], timeout: number) => run('bash', [SCRIPT, ...args], { timeout, env });
-  const { stdout } = await script(['up', String(size)], 180_000);
-  const engines = stdout.trim().split('\n').map((line): SwarmEngine => {
+  const env = {
+    ...process.env,
+    ...(options.id === undefined ? {} : { FUNTAINER_SWARM_ID: String(options.id) }),
+    FUNTAINER_SWARM_PULL: options.pull ? '1' : '0',
+  };
+  const script = async (args: readonly string[], timeout: number): Promise<string> => (await run('bash', [SCRIPT, ...args], { timeout, env })).stdout.trim();
+  const stdout = await script(['up', String(size)], 180_000);
+  const engines = stdout.split('\n').map((line): SwarmEngine => {
     const [index, host, address] = line.split(' ') as [string, string, string];
     return {
       index: Number(index), host, address,
@@ -58,6 +64,7 @@ export async function startSwarmCluster(size = 3, options: SwarmClusterOptions =
   return {
     engines, manager,
     load: async (...images) => void (await script(['load', ...images], 300_000)),
+    registry: () => script(['registry'], 60_000),
     down: async () => void (await script(['down'], 120_000)),
   };
 }
