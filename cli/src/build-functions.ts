@@ -1,7 +1,11 @@
-/** The build step shared by `build` and `up`: one docker build per selected function, with progress lines. */
+/**
+ * The build step shared by `build` and `up`: one docker build per selected function, with progress lines, then
+ * (`--push`) a push of each built image to the registry its reference names, so other machines can pull it.
+ */
 import type { StackFunction } from '@funtainer/core/stack';
 import { prepareBuildContext } from './build-context.js';
 import { defaultBuildArgs, dockerBuild } from './docker-build.js';
+import { dockerPush } from './docker-push.js';
 import { booleanOption, keyValueOption, type OptionSpec, type OptionValues } from './args.js';
 import type { CommandContext } from './io.js';
 import { formatElapsed } from './output.js';
@@ -14,16 +18,19 @@ export interface BuildFlags {
   /** Show every docker line; otherwise only `Step n/m` lines. */
   verbose: boolean;
   labels: Record<string, string>;
+  /** Push each built image after building it. */
+  push: boolean;
 }
 
 export const BUILD_OPTIONS = {
   'build-arg': { type: 'string', short: 'b', multiple: true },
   'no-cache': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  push: { type: 'boolean' },
 } as const satisfies OptionSpec;
 
 export function readBuildFlags(values: OptionValues, labels: Record<string, string> = {}): BuildFlags {
-  return { buildArgs: keyValueOption(values, 'build-arg'), noCache: booleanOption(values, 'no-cache'), verbose: booleanOption(values, 'verbose'), labels };
+  return { buildArgs: keyValueOption(values, 'build-arg'), noCache: booleanOption(values, 'no-cache'), verbose: booleanOption(values, 'verbose'), labels, push: booleanOption(values, 'push') };
 }
 
 /** Builds each function that is not skip_build; returns the names built. */
@@ -58,6 +65,14 @@ export async function buildFunctions(ctx: CommandContext, loaded: LoadedStack, f
       },
     });
     ctx.io.err(`[${fn.name}] built ${fn.image} in ${formatElapsed(Date.now() - started)}`);
+    if (flags.push) {
+      const pushStarted = Date.now();
+      // Only the final digest line: layer progress is one line per layer and state change.
+      await dockerPush(fn.image, (line) => {
+        if (flags.verbose || /digest: sha256:/.test(line)) ctx.io.err(`[${fn.name}] ${line}`);
+      }, ctx.signal);
+      ctx.io.err(`[${fn.name}] pushed ${fn.image} in ${formatElapsed(Date.now() - pushStarted)}`);
+    }
     built.push(fn.name);
   }
   return built;

@@ -1,10 +1,9 @@
 /**
- * Runs `docker build` through the docker CLI (no registry, no SDK), streaming its output line by line as
- * progress, and keeps the last lines so a failure can be shown with its cause.
+ * `docker build` through the docker CLI (docker-run.ts): the argv from a function's build settings, and a
+ * failure explained with the build's last lines and what to do about it.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { CliError } from './cli-error.js';
+import { formatTail, runDocker } from './docker-run.js';
 
 export interface DockerBuildOptions {
   image: string;
@@ -17,8 +16,6 @@ export interface DockerBuildOptions {
   onLine: (line: string) => void;
   signal?: AbortSignal;
 }
-
-const KEPT_LINES = 15;
 
 /** Build args every build gets: local base images from FUNTAINER_* (stack build_args and flags override). */
 export function defaultBuildArgs(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
@@ -38,30 +35,13 @@ export function dockerBuildArgv(options: Omit<DockerBuildOptions, 'onLine' | 'si
 }
 
 export async function dockerBuild(options: DockerBuildOptions): Promise<void> {
-  const argv = dockerBuildArgv(options);
-  const recent: string[] = [];
-  const child = spawn('docker', argv, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
-  const collect = (line: string): void => {
-    recent.push(line);
-    if (recent.length > KEPT_LINES) recent.shift();
-    options.onLine(line);
-  };
-  createInterface({ input: child.stdout }).on('line', collect);
-  createInterface({ input: child.stderr }).on('line', collect);
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') reject(new CliError('the docker CLI is not installed or not on PATH; install Docker to build images'));
-      else reject(new CliError(`docker build could not start: ${err.message}`, 1, { cause: err }));
-    });
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { exitCode, recent } = await runDocker(dockerBuildArgv(options), options.onLine, options.signal);
   if (exitCode !== 0) {
-    const tail = recent.map((line) => `  ${line}`).join('\n');
     const hint = recent.some((l) => /Cannot connect to the Docker daemon/i.test(l))
       ? 'start Docker (bash scripts/env.sh)'
       : recent.some((l) => /pull access denied|manifest unknown|failed to resolve|no such host/i.test(l))
         ? 'the base image is not available offline: run "bash scripts/base-images.sh" and set FUNTAINER_NODE_IMAGE=funtainer/node-base:local FUNTAINER_BASE_IMAGE=funtainer/busybox-base:local'
         : 'fix the Dockerfile or handler shown above';
-    throw new CliError(`docker build of ${options.image} failed (exit ${exitCode}):\n${tail}\n${hint}`);
+    throw new CliError(`docker build of ${options.image} failed (exit ${exitCode}):\n${formatTail(recent)}\n${hint}`);
   }
 }

@@ -8,7 +8,7 @@ import { formatElapsed, plural } from '../output.js';
 import { withLocalBaseImages } from '../local-base-images.js';
 import { loadStack } from '../stack-file.js';
 
-const usage = 'funtainer build [-f stack.yml] [--filter GLOB] [-b KEY=VALUE]... [--no-cache] [-v] [-l KEY=VALUE]...';
+const usage = 'funtainer build [-f stack.yml] [--filter GLOB] [-b KEY=VALUE]... [--no-cache] [--push] [-v] [-l KEY=VALUE]...';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -21,8 +21,9 @@ export const buildCommand: Command = {
     ctx = { ...ctx, env: withLocalBaseImages(ctx.env, (line) => ctx.io.err(line)) };
     const loaded = loadStack(ctx.cwd, stringOption(values, 'yaml'), ctx.env);
     const functions = selectFunctions(loaded.stack, stringOption(values, 'filter'));
-    const built = await buildFunctions(ctx, loaded, functions, readBuildFlags(values, keyValueOption(values, 'label')));
-    ctx.io.out(`built ${plural(built.length, 'image')} in ${formatElapsed(Date.now() - started)}${built.length ? `: ${built.join(', ')}` : ''}`);
+    const flags = readBuildFlags(values, keyValueOption(values, 'label'));
+    const built = await buildFunctions(ctx, loaded, functions, flags);
+    ctx.io.out(`built ${flags.push ? 'and pushed ' : ''}${plural(built.length, 'image')} in ${formatElapsed(Date.now() - started)}${built.length ? `: ${built.join(', ')}` : ''}`);
     return EXIT_OK;
   },
 };

@@ -1,4 +1,4 @@
-/** `funtainer up`: build then deploy, in one command (faas-cli up without the push: images stay local). */
+/** `funtainer up`: build then deploy, in one command; `--push` pushes the images in between (as faas-cli up does). */
 import { selectFunctions } from '@funtainer/core/stack';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
 import { BUILD_OPTIONS, buildFunctions, readBuildFlags } from '../build-functions.js';
@@ -10,7 +10,7 @@ import { formatElapsed, plural } from '../output.js';
 import { withLocalBaseImages } from '../local-base-images.js';
 import { loadStack } from '../stack-file.js';
 
-const usage = 'funtainer up [-f stack.yml] [--filter GLOB] [-g URL] [-b K=V]... [--no-cache] [--skip-deploy] [-l K=V]... [--ready-timeout 60s]';
+const usage = 'funtainer up [-f stack.yml] [--filter GLOB] [-g URL] [-b K=V]... [--no-cache] [--push] [--skip-deploy] [-l K=V]... [--ready-timeout 60s]';
 
 export const upCommand: Command = {
   name: 'up',
@@ -25,10 +25,11 @@ export const upCommand: Command = {
     const deployFlags = readDeployFlags(values);
     // connect before the (slow) build so a wrong URL or missing login fails fast
     const client = booleanOption(values, 'skip-deploy') ? undefined : await connect(ctx, values, loaded.stack.provider.gateway);
-    const built = await buildFunctions(ctx, loaded, functions, readBuildFlags(values, deployFlags.labels));
+    const buildFlags = readBuildFlags(values, deployFlags.labels);
+    const built = await buildFunctions(ctx, loaded, functions, buildFlags);
     if (client) await deployFunctions(ctx, client, loaded, functions, deployFlags);
     const deployed = client ? `, deployed ${plural(functions.length, 'function')} to ${client.url}` : '';
-    ctx.io.out(`built ${plural(built.length, 'image')}${deployed} in ${formatElapsed(Date.now() - started)}`);
+    ctx.io.out(`built ${buildFlags.push ? 'and pushed ' : ''}${plural(built.length, 'image')}${deployed} in ${formatElapsed(Date.now() - started)}`);
     return EXIT_OK;
   },
 };
