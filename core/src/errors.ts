@@ -44,6 +44,11 @@ export const ERROR_CODES = {
   // images and replicas
   FUNTAINER_ERR_IMAGE_NOT_PULLABLE: { status: 400, message: 'The image is not present and the pull policy does not allow pulling it' },
   FUNTAINER_ERR_REPLICA_REFUSED: { status: 503, message: 'The container engine refused to start a replica of the function' },
+  FUNTAINER_ERR_IMAGE_NOT_IN_REGISTRY: { status: 400, message: 'The registry the image reference names has no such image (tag or digest)' },
+  FUNTAINER_ERR_REGISTRY_UNREACHABLE: { status: 502, message: 'The image registry could not be asked for the image' },
+  // Swarm provider
+  FUNTAINER_ERR_SWARM_NOT_MANAGER: { status: 503, message: 'The engine is not a manager of an active swarm' },
+  FUNTAINER_ERR_CONSTRAINT_UNSATISFIABLE: { status: 400, message: 'No node of the swarm satisfies the placement constraints' },
   // watchdog (inside function containers). These keep the FAAS_ERR_ names they have always had in watchdog logs;
   // the watchdog answers callers with OpenFaaS's plain-text bodies, so the status here is the one it sends.
   FAAS_ERR_CONFIG_INVALID: { status: 500, message: 'The watchdog configuration is invalid' },

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { imageReferenceProblem } from './image-ref.js';
+import { imageLocation, imageReferenceProblem } from './image-ref.js';
 import { envNameProblem, labelKeyProblem } from './spec-keys.js';
 
 t.test('image references Docker accepts are valid', async (t) => {
@@ -32,4 +32,13 @@ t.test('env names and label keys', async (t) => {
   for (const bad of ['', 'A=B', 'A\nB', 'A\u0000', '__proto__', 'x'.repeat(1025)]) t.not(envNameProblem(bad), undefined, JSON.stringify(bad));
   for (const ok of ['com.openfaas.scale.min', 'example.com/team', 'faas_function', 'a', 'A1']) t.equal(labelKeyProblem(ok), undefined, ok);
   for (const bad of ['', '-a', 'a-', 'a b', '__proto__', 'constructor', 'k'.repeat(254), 'é']) t.not(labelKeyProblem(bad), undefined, JSON.stringify(bad));
+});
+
+t.test('image location: registry, repository and tag or digest, as the registry API names them', async (t) => {
+  t.same(imageLocation('10.77.1.1:5000/funtainer/echo:1'), { registry: '10.77.1.1:5000', repository: 'funtainer/echo', reference: '1' });
+  t.same(imageLocation('registry.local/echo'), { registry: 'registry.local', repository: 'echo', reference: 'latest' });
+  t.same(imageLocation('localhost:5000/a/b:2@sha256:' + 'a'.repeat(64)), { registry: 'localhost:5000', repository: 'a/b', reference: 'sha256:' + 'a'.repeat(64) }, 'the digest wins');
+  t.same(imageLocation('echo:3'), { registry: 'docker.io', repository: 'library/echo', reference: '3' });
+  t.same(imageLocation('docker.io/team/echo'), { registry: 'docker.io', repository: 'team/echo', reference: 'latest' });
+  t.same(imageLocation('index.docker.io/echo'), { registry: 'docker.io', repository: 'library/echo', reference: 'latest' });
 });

@@ -60,6 +60,35 @@ export function registryOf(ref: string): string {
   return first;
 }
 
+/** Where an image lives in its registry: what the Distribution HTTP API (`/v2/<repository>/manifests/<reference>`) names. */
+export interface ImageLocation {
+  readonly registry: string;
+  /** Docker Hub's one-component names gain `library/`, as the engine asks for them. */
+  readonly repository: string;
+  /** The digest when the reference has one, else the tag (`latest` when none). */
+  readonly reference: string;
+}
+
+/** Splits a valid reference (imageReferenceProblem says undefined) into registry, repository and tag or digest. */
+export function imageLocation(ref: string): ImageLocation {
+  const registry = registryOf(ref);
+  const slash = ref.indexOf('/');
+  let rest = slash !== -1 && isRegistryHost(ref.slice(0, slash)) ? ref.slice(slash + 1) : ref;
+  let reference = 'latest';
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    reference = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    if (at === -1) reference = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const repository = registry === 'docker.io' && !rest.includes('/') ? `library/${rest}` : rest;
+  return { registry, repository, reference };
+}
+
 /** Docker's rule: the first component names a registry when it has a "." or ":", is "localhost", or has upper case. */
 function isRegistryHost(component: string): boolean {
   return component.includes('.') || component.includes(':') || component === 'localhost' || /[A-Z]/.test(component);

@@ -19,6 +19,9 @@ export type ProviderKind = (typeof PROVIDERS)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** `a, b ,` → ['a', 'b']. */
+const commaList = z.string().default('').transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== ''));
+
 export const GatewayEnvSchema = z
   .object({
     port: envInt(8080, { min: 0, max: 65535 }),
@@ -63,7 +66,9 @@ export const GatewayEnvSchema = z
     funtainer_sha: z.string().default('unknown'),
     // OpenFaaS' name and values; pulls only ever go to a registry listed in image_registries (comma-separated hosts)
     image_pull_policy: z.enum(IMAGE_PULL_POLICIES).default('IfNotPresent'),
-    image_registries: z.string().default('').transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== '')),
+    image_registries: commaList,
+    // Of image_registries, those spoken to over plain HTTP when the Swarm provider asks them for an image (as dockerd's --insecure-registry)
+    insecure_registries: commaList,
     metrics_bind_address: optionalString,
     metrics_basic_auth_user: optionalString,
     metrics_basic_auth_password: optionalString,
@@ -107,6 +112,7 @@ export const GatewayEnvSchema = z
     release: env.funtainer_release,
     sha: env.funtainer_sha,
     imagePolicy: Object.freeze({ pullPolicy: env.image_pull_policy, registries: Object.freeze(env.image_registries) }),
+    insecureRegistries: Object.freeze(env.insecure_registries),
     /** The metrics server's own address (default: bind_address): e.g. only the network Prometheus scrapes on. */
     metricsBindAddress: env.metrics_bind_address ?? env.bind_address,
     metricsBasicAuthUser: env.metrics_basic_auth_user,

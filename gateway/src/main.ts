@@ -4,6 +4,7 @@
  */
 import { Registry } from 'prom-client';
 import { pino } from 'pino';
+import { errorMessage } from '@funtainer/core/errors';
 import { loggerOptions } from '@funtainer/core/logger';
 import { buildGateway, type Gateway } from './app.js';
 import { describeConfig, loadConfig } from './config.js';
@@ -28,7 +29,13 @@ const provider = await createProvider(config, {
   logger: log.child({ component: 'provider' }),
   inFlight: (endpointId) => gateway?.inFlight(endpointId) ?? 0,
 });
-await provider.start();
+try {
+  await provider.start();
+} catch (err) {
+  // One sentence on what to fix (e.g. provider=swarm against an engine that is not a swarm manager), then out.
+  log.fatal({ err, code: (err as { code?: unknown }).code }, `the provider could not start: ${errorMessage(err)}`);
+  process.exit(1);
+}
 
 const auth = config.basicAuth ? await resolveCredentials(config) : undefined;
 if (auth?.generated) {

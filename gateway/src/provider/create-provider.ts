@@ -37,7 +37,7 @@ export async function createProvider(config: GatewayConfig, deps: ProviderDeps):
         inFlight: deps.inFlight,
       });
     case 'swarm':
-      return SwarmProvider.create(shared);
+      return SwarmProvider.create({ ...shared, insecureRegistries: config.insecureRegistries });
     default: {
       const unknown: never = config.provider;
       throw new Error(`unknown provider ${String(unknown)}`);

@@ -46,6 +46,11 @@ export function mapDockerError(err: unknown, what: string): FuntainerError {
   if (shape.code === 'ECONNREFUSED' || shape.code === 'ENOENT' || shape.code === 'EACCES') {
     return new FuntainerError('FUNTAINER_ERR_ENGINE', `the container engine is unreachable (${what})`, { cause: err });
   }
+  // The Engine API answers 503 on its swarm endpoints (services, tasks, secrets, configs, nodes) exactly when the
+  // engine is not a manager of an active swarm, e.g. one that left the swarm after the gateway started.
+  if (shape.statusCode === 503) {
+    return new FuntainerError('FUNTAINER_ERR_SWARM_NOT_MANAGER', `the container engine is not a swarm manager (${what}): run "docker swarm init" on it, or point docker_host at a manager`, { cause: err });
+  }
   const code: ErrorCode = 'FUNTAINER_ERR_ENGINE';
   return new FuntainerError(code, `the container engine failed to ${what}`, { cause: err, details: { engineStatus: shape.statusCode } });
 }

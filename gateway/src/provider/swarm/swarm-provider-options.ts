@@ -43,6 +43,10 @@ export interface SwarmProviderOptions {
   readonly pullTimeoutMs?: number;
   /** When images are pulled (onto the manager, to read their USER), and from which registries only. @defaultValue local images only */
   readonly imagePolicy?: ImagePolicy;
+  /** Registries of `imagePolicy.registries` asked over plain HTTP (as an engine's `--insecure-registry`). @defaultValue [] */
+  readonly insecureRegistries?: readonly string[];
+  /** Deadline for asking a registry whether it has a deployed image (registry-manifests.ts). @defaultValue 5000 */
+  readonly registryTimeoutMs?: number;
   /** Task stop grace period: the watchdog's own SIGTERM drain runs inside it. @defaultValue 10 */
   readonly stopGraceSeconds?: number;
   /** Extra labels on everything the provider creates (tests label their resources for cleanup). */
@@ -76,6 +80,8 @@ export async function resolveSwarmProviderOptions(options: SwarmProviderOptions)
     engineTimeoutMs: options.engineTimeoutMs ?? 20_000,
     pullTimeoutMs: options.pullTimeoutMs ?? 120_000,
     imagePolicy: options.imagePolicy ?? LOCAL_ONLY_IMAGE_POLICY,
+    insecureRegistries: options.insecureRegistries ?? [],
+    registryTimeoutMs: options.registryTimeoutMs ?? 5_000,
     stopGraceSeconds: options.stopGraceSeconds ?? 10,
     extraLabels: { ...options.extraLabels },
     namespaces: options.namespaces ?? [DEFAULT_NAMESPACE],

@@ -19,6 +19,7 @@ import { ImageResolver } from '../docker/image-resolver.js';
 import { DEFINITION_LABELS, type StoredDefinition } from '../docker/labels.js';
 import { scopeOf, SCOPE_LABEL } from '../docker/scope.js';
 import { NamespaceConfigs } from './namespace-configs.js';
+import { assertInRegistry } from './registry-manifests.js';
 import { describeGaps, sandboxGaps, type SandboxGap } from './sandbox-gaps.js';
 import { buildServiceSpec, type ObservedService, type SecretBinding, type ServiceSettings } from './service-spec.js';
 import { ServiceStore } from './service-store.js';
@@ -26,6 +27,7 @@ import { ensureOverlay } from './overlay-network.js';
 import { resolveSwarmProviderOptions, type ResolvedSwarmProviderOptions, type SwarmProviderOptions } from './swarm-provider-options.js';
 import { serviceLogs } from './swarm-logs.js';
 import { rebindSecret } from './secret-rebind.js';
+import { assertManager, assertPlaceable } from './swarm-manager.js';
 import { SwarmSecrets } from './swarm-secrets.js';
 import { TaskView } from './task-view.js';
 
@@ -185,6 +187,7 @@ export class SwarmProvider implements FunctionProvider {
   async start(): Promise<void> {
     const { docker, network, extraLabels, engineTimeoutMs, logger } = this.#options;
     if (this.#poller) return;
+    await assertManager(docker, engineTimeoutMs);
     await ensureOverlay(docker, network, extraLabels, engineTimeoutMs, logger);
     const version = (await docker.version()) as { ApiVersion?: string };
     this.#gaps = sandboxGaps(version.ApiVersion ?? '');
@@ -218,6 +221,9 @@ export class SwarmProvider implements FunctionProvider {
   }
 
   async #serviceSpec(definition: StoredDefinition): Promise<Docker.ServiceSpec> {
+    const { imagePolicy, insecureRegistries, registryTimeoutMs } = this.#options;
+    // Every node pulls from the registry: an image only the manager has would fail on the others.
+    await assertInRegistry(definition.spec.image, { registries: imagePolicy.registries, insecureRegistries, timeoutMs: registryTimeoutMs });
     const facts = await this.#images.ensure(definition.spec.image);
     const bindings = await this.#secrets.bindings(definition.spec.namespace ?? '', definition.spec.secrets);
     if (this.#gaps.length > 0) this.#options.logger.warn({ function: definition.spec.service, gaps: describeGaps(this.#gaps) }, 'swarm: deployed with a weaker sandbox');
@@ -229,6 +235,7 @@ export class SwarmProvider implements FunctionProvider {
     const existing = await this.#secrets.names(namespace);
     assertDeployable(spec, await this.#namespaces.names(), (name) => existing.has(name));
     functionTimeoutMs(spec, this.#options.defaultTimeoutMs);
+    await assertPlaceable(this.#options.docker, this.#options.engineTimeoutMs, spec.constraints);
   }
 
   /** Moves every function of the namespace listing the secret onto its new version: a rolling update each. */
