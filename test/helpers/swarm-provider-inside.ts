@@ -71,7 +71,10 @@ t.test('swarm: a second provider sees the functions; logs of the tasks', async (
   t.teardown(() => first.remove(fn).catch(() => {}));
   const second = await started(t);
   t.match(await second.get(fn), { name: service, replicas: 1, envVars: { VERSION: 'shared' } });
-  t.same(second.endpoints(fn)?.map((e) => e.id), first.endpoints(fn)?.map((e) => e.id), 'the same task, found by the second');
+  // The second provider learns readiness by its own probe of the task, a moment after its start; wait for it.
+  const ids = (p: typeof first) => (p.endpoints(fn) ?? []).map((e) => e.id).join(',');
+  const seen = await eventually(async () => (ids(second) !== '' && ids(second) === ids(first) ? ids(second) : undefined), 15_000, 'second provider endpoints');
+  t.equal(seen, ids(first), 'the same task, found by the second');
   const [endpoint] = first.endpoints(fn) ?? [];
   await invoke(endpoint?.url ?? '');
   const entries = await eventually(async () => {

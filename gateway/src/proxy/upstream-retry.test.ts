@@ -3,9 +3,7 @@
  * (killed, not yet dropped by the provider) costs no request, whatever the body shape, and is taken out of
  * rotation; a replica that received the request and then died is never sent it twice.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { deployFunction, httpRequest, jsonOf, startGateway, startUpstream } from '../testing/gateway-harness.js';
@@ -34,14 +32,9 @@ t.test('shouldRetryElsewhere: only connect failures before the request started, 
   t.notOk(isBodyReplayable(destroyed), 'destroyed stream');
 });
 
-async function refusedUrl(): Promise<string> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
+// Port 1 on loopback: below the ephemeral range, so no test's port-0 server can take it. A port freed by
+// closing a server could be handed to a parallel test a moment later (a CI run once got 405s from one).
+const REFUSED_URL = 'http://127.0.0.1:1';
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -60,7 +53,7 @@ t.test('a refused replica costs no request: retried on another ready one, then l
       res.end(`echo:${body}`);
     });
   });
-  const dead = await refusedUrl();
+  const dead = REFUSED_URL;
   // Replica 0 is the killed one; replicas 1 and 2 answer.
   const h = await startGateway({ endpointUrl: (_fn, _id, index) => (index === 0 ? dead : up.url) });
   t.teardown(async () => {
@@ -95,7 +88,7 @@ t.test('a replica that got the request and then died is not sent it again (502);
     req.socket.destroy();
   });
   const h = await startGateway({ endpointUrl: () => dying.url });
-  const lone = await startGateway({ endpointUrl: () => 'http://127.0.0.1:1' });
+  const lone = await startGateway({ endpointUrl: () => REFUSED_URL });
   t.teardown(async () => {
     await h.close();
     await lone.close();
