@@ -34,7 +34,7 @@ if want gateway; then
   trap 'docker rm -f "$CID" >/dev/null 2>&1 || true' EXIT
   IP=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$CID")
   for _ in $(seq 1 100); do curl -fsS "http://$IP:8080/_/ready" >/dev/null 2>&1 && break; sleep 0.05; done
-  FUNCTION_URL="http://$IP:8080/" FUNCTION_PID="$(docker inspect -f '{{.State.Pid}}' "$CID")" bash bench/gateway.sh 10s 32
+  FUNCTION_URL="http://$IP:8080/" FUNCTION_PID="$(docker inspect -f '{{.State.Pid}}' "$CID")" bash bench/gateway.sh 4s 32
   docker rm -f "$CID" >/dev/null 2>&1 || true
 fi
 
